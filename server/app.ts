@@ -1,0 +1,68 @@
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { AppContext } from './context';
+import { installErrorHandling } from './http/error-handler';
+import { createAjv } from './http/validation';
+import { adminsPlugin } from './plugins/admins';
+import { auditPlugin } from './plugins/audit';
+import { authPlugin } from './plugins/auth';
+import { healthPlugin, SERVER_VERSION } from './plugins/health';
+import { integrationTemplatesPlugin } from './plugins/integration-templates';
+import { integrationsPlugin } from './plugins/integrations';
+import { subAccountsPlugin } from './plugins/subaccounts';
+
+export interface BuildAppOptions {
+  ctx: AppContext;
+  jwtSecret: string;
+  logger: Logger;
+  /** Largest accepted request body, bytes. */
+  bodyLimit?: number;
+  trustProxy?: boolean;
+}
+
+export const DEFAULT_BODY_LIMIT = 512 * 1024;
+
+export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: opts.logger as FastifyBaseLogger,
+    bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    trustProxy: opts.trustProxy ?? false,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Bodies are validated strictly (no type coercion, unknown fields rejected); query strings and path
+  // parameters arrive as text, so they are coerced to the declared types.
+  const bodyAjv = createAjv({ coerceTypes: false, useDefaults: true });
+  const paramsAjv = createAjv({ coerceTypes: true, useDefaults: true });
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : paramsAjv).compile(schema));
+
+  app.decorate('ctx', opts.ctx);
+  app.decorateRequest('admin', null as never);
+  installErrorHandling(app);
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Loctelli Integrations API', version: SERVER_VERSION },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+
+  await app.register(
+    async (api) => {
+      await api.register(authPlugin, { jwtSecret: opts.jwtSecret });
+      await api.register(healthPlugin);
+      await api.register(subAccountsPlugin);
+      await api.register(adminsPlugin);
+      await api.register(integrationTemplatesPlugin);
+      await api.register(integrationsPlugin);
+      await api.register(auditPlugin);
+    },
+    { prefix: '/api' },
+  );
+  return app;
+}

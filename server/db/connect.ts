@@ -1,0 +1,80 @@
+import { fileURLToPath } from 'node:url';
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import pg from 'pg';
+import * as schema from './schema';
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface Database {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  /** Raw parameterised SQL, for the few places (dumps, locks, tests) that need it. */
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /** The PGlite instance when embedded (pg-boss and dumps use it); undefined on PostgreSQL. */
+  pglite?: PGlite;
+  /** The pool when on PostgreSQL. */
+  pool?: pg.Pool;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));
+
+export interface OpenOptions {
+  /** PostgreSQL connection string; when absent the embedded PGlite is used. */
+  url?: string;
+  /** PGlite data directory; absent means in-memory. */
+  dataDir?: string;
+  /** An already open PGlite (tests clone a migrated template database). */
+  pglite?: PGlite;
+  poolSize?: number;
+  migrationsFolder?: string;
+}
+
+/** Opens PostgreSQL (when a URL is given) or PGlite and applies pending migrations. */
+export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
+  const migrationsFolder = opts.migrationsFolder ?? MIGRATIONS_FOLDER;
+  if (opts.url) {
+    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
+    // An idle client losing its connection (PostgreSQL restart) must not crash the process.
+    pool.on('error', () => {});
+    const db = drizzlePg(pool, { schema }) as unknown as Db;
+    const client = await pool.connect();
+    try {
+      // Several API/worker processes may start at once against one database: migrate one at a time.
+      await client.query('select pg_advisory_lock(727001)');
+      await migratePg(drizzlePg(client, { schema }), { migrationsFolder });
+    } finally {
+      await client.query('select pg_advisory_unlock(727001)').catch(() => {});
+      client.release();
+    }
+    return {
+      db,
+      kind: 'postgres',
+      pool,
+      query: async (text, params) => (await pool.query(text, params as unknown[])).rows,
+      close: () => pool.end(),
+    };
+  }
+  let pglite = opts.pglite;
+  if (!pglite) {
+    if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
+    pglite = new PGlite(opts.dataDir);
+  }
+  await pglite.waitReady;
+  const db = drizzlePglite(pglite, { schema }) as unknown as Db;
+  await migratePglite(drizzlePglite(pglite, { schema }), { migrationsFolder });
+  const instance = pglite;
+  return {
+    db,
+    kind: 'pglite',
+    pglite: instance,
+    query: async <T,>(text: string, params?: unknown[]) => (await instance.query<T>(text, params as unknown[])).rows,
+    close: () => instance.close(),
+  };
+}

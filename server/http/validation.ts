@@ -1,0 +1,43 @@
+import { Ajv, type ErrorObject, type Options } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { ApiErrorDetail } from '../../shared/api/common';
+
+// ajv-formats ships CJS with a default export; under ESM interop it may arrive wrapped.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => Ajv;
+
+export function createAjv(options: Options = {}): Ajv {
+  const ajv = new Ajv({ allErrors: true, strict: false, removeAdditional: false, ...options });
+  addFormats(ajv);
+  return ajv;
+}
+
+function escapePointer(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+const MESSAGES: Record<string, (e: ErrorObject) => string> = {
+  required: () => 'is required',
+  additionalProperties: () => 'is not an allowed field',
+  type: (e) => `must be ${(e.params as { type: string }).type}`,
+};
+
+/** Turns ajv errors into `{path, message}` pairs whose path points at the offending field itself. */
+export function ajvErrorsToDetails(errors: ErrorObject[] | null | undefined, prefix: string): ApiErrorDetail[] {
+  const out: ApiErrorDetail[] = [];
+  const seen = new Set<string>();
+  for (const e of errors ?? []) {
+    let path = `${prefix}${e.instancePath}`;
+    const params = e.params as Record<string, string>;
+    if (e.keyword === 'required') path += `/${escapePointer(params.missingProperty)}`;
+    if (e.keyword === 'additionalProperties') path += `/${escapePointer(params.additionalProperty)}`;
+    // anyOf/oneOf of nullable unions repeat the same failure per branch; one line per field is enough.
+    if (e.keyword === 'anyOf' || e.keyword === 'oneOf') continue;
+    const message = MESSAGES[e.keyword]?.(e) ?? e.message ?? 'is invalid';
+    const key = `${path}|${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ path: path || '/', message });
+  }
+  if (out.length === 0 && errors?.length) out.push({ path: prefix || '/', message: errors[0].message ?? 'is invalid' });
+  return out;
+}

@@ -1,0 +1,31 @@
+import { Type, type Static } from 'typebox';
+import { Id, Role } from './common';
+
+export const Email = Type.String({ format: 'email', minLength: 3, maxLength: 254 });
+export const Password = Type.String({ minLength: 1, maxLength: 1024 });
+/** Passwords an admin sets: long enough to resist guessing, bounded so the KDF cannot be abused. */
+export const NewPassword = Type.String({ minLength: 12, maxLength: 1024 });
+
+export const LoginBody = Type.Object({ email: Type.String({ minLength: 1, maxLength: 254 }), password: Password }, { additionalProperties: false });
+export type LoginBody = Static<typeof LoginBody>;
+
+export const RefreshBody = Type.Object(
+  { refresh_token: Type.String({ minLength: 20, maxLength: 200 }) },
+  { additionalProperties: false },
+);
+export type RefreshBody = Static<typeof RefreshBody>;
+
+export const AdminIdentity = Type.Object({ id: Id, name: Type.String(), email: Type.String(), role: Role });
+export type AdminIdentity = Static<typeof AdminIdentity>;
+
+export const TokenPair = Type.Object({
+  access_token: Type.String(),
+  refresh_token: Type.String(),
+  /** Seconds until the access token expires. */
+  expires_in: Type.Integer(),
+  admin: AdminIdentity,
+});
+export type TokenPair = Static<typeof TokenPair>;
+
+export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+export const REFRESH_TOKEN_TTL_DAYS = 30;

@@ -1,0 +1,106 @@
+import { Type, type Static } from 'typebox';
+import { Cursor, Id, IntegrationStatus, Limit, NullableTimestamp, StatusCounts, Timestamp } from './common';
+
+/**
+ * Config values as the API returns them: secret (writeOnly) values are replaced by SECRET_PLACEHOLDER
+ * when set, and absent when not set.
+ */
+export const IntegrationConfig = Type.Record(Type.String(), Type.Unknown());
+
+export const Integration = Type.Object({
+  id: Id,
+  subAccountId: Id,
+  subAccountName: Type.String(),
+  integrationTemplateId: Id,
+  template: Type.Object({ name: Type.String(), displayName: Type.String(), category: Type.String() }),
+  name: Type.String(),
+  description: Type.Union([Type.String(), Type.Null()]),
+  isActive: Type.Boolean(),
+  config: IntegrationConfig,
+  /** Names of the secret config fields that hold a stored value. */
+  secretFieldsSet: Type.Array(Type.String()),
+  status: IntegrationStatus,
+  lastSyncAt: NullableTimestamp,
+  errorMessage: Type.Union([Type.String(), Type.Null()]),
+  hasWebhookSecret: Type.Boolean(),
+  version: Type.Integer({ minimum: 1 }),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  createdByAdminId: Id,
+});
+export type Integration = Static<typeof Integration>;
+
+const Name = Type.String({ minLength: 1, maxLength: 200 });
+const Description = Type.Union([Type.String({ maxLength: 5000 }), Type.Null()]);
+
+export const CreateIntegrationBody = Type.Object(
+  {
+    subAccountId: Id,
+    integrationTemplateId: Id,
+    name: Name,
+    description: Type.Optional(Description),
+    isActive: Type.Optional(Type.Boolean()),
+    config: IntegrationConfig,
+  },
+  { additionalProperties: false },
+);
+export type CreateIntegrationBody = Static<typeof CreateIntegrationBody>;
+
+export const UpdateIntegrationBody = Type.Object(
+  {
+    /** The version this edit started from; a stale one answers 409 with the current integration. */
+    version: Type.Integer({ minimum: 1 }),
+    name: Type.Optional(Name),
+    description: Type.Optional(Description),
+    isActive: Type.Optional(Type.Boolean()),
+    /** Full replacement of the config. Send SECRET_PLACEHOLDER for a secret to keep its stored value. */
+    config: Type.Optional(IntegrationConfig),
+  },
+  { additionalProperties: false },
+);
+export type UpdateIntegrationBody = Static<typeof UpdateIntegrationBody>;
+
+export const ListIntegrationsQuery = Type.Object(
+  {
+    subAccountId: Type.Optional(Id),
+    status: Type.Optional(IntegrationStatus),
+    templateId: Type.Optional(Id),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    limit: Type.Optional(Limit),
+    cursor: Type.Optional(Cursor),
+  },
+  { additionalProperties: false },
+);
+export type ListIntegrationsQuery = Static<typeof ListIntegrationsQuery>;
+
+export const IntegrationPage = Type.Object({ items: Type.Array(Integration), nextCursor: Type.Union([Cursor, Type.Null()]) });
+export type IntegrationPage = Static<typeof IntegrationPage>;
+
+export const SummaryQuery = Type.Object(
+  {
+    subAccountId: Type.Optional(Id),
+    groupBy: Type.Optional(Type.Literal('subAccount')),
+  },
+  { additionalProperties: false },
+);
+export type SummaryQuery = Static<typeof SummaryQuery>;
+
+export const IntegrationSummary = Type.Object({
+  counts: StatusCounts,
+  activeSwitchOn: Type.Integer({ description: 'Integrations whose isActive switch is on' }),
+  bySubAccount: Type.Optional(
+    Type.Array(Type.Object({ subAccountId: Id, subAccountName: Type.String(), counts: StatusCounts })),
+  ),
+});
+export type IntegrationSummary = Static<typeof IntegrationSummary>;
+
+export const TestResult = Type.Object({
+  ok: Type.Boolean(),
+  message: Type.String(),
+  details: Type.Record(Type.String(), Type.Unknown()),
+  latencyMs: Type.Integer(),
+  checkedAt: Timestamp,
+});
+export type TestResult = Static<typeof TestResult>;
+
+export const TestConfigBody = Type.Object({ config: IntegrationConfig }, { additionalProperties: false });

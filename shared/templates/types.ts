@@ -1,0 +1,17 @@
+/** A template the product ships with; seeded on first start and updatable by super_admins afterwards. */
+export interface BuiltInTemplate {
+  name: string;
+  displayName: string;
+  description: string;
+  category: string;
+  /** Icon id the console maps to its bundled artwork. */
+  icon: string;
+  apiVersion: string;
+  configSchema: {
+    type: 'object';
+    properties: Record<string, Record<string, unknown>>;
+    required: string[];
+    additionalProperties: false;
+  };
+  setupInstructions: string;
+}
