@@ -13,15 +13,73 @@ export interface HandlerCallContext {
   signal: AbortSignal;
 }
 
+/** One synced item, upserted by (integration, kind, externalId): re-running a sync never duplicates. */
+export interface SyncRecord {
+  kind: string;
+  externalId: string;
+  data: Record<string, unknown>;
+}
+
+export interface SyncProgress {
+  /** What is being fetched, for a person: "Contacts page 3". */
+  step?: string;
+  fetched?: number;
+  /** Total expected, when the provider says. */
+  total?: number;
+}
+
+export interface SyncContext extends HandlerCallContext {
+  /** When the last successful sync started; null on the first sync. */
+  since: Date | null;
+  /** Stores a batch durably (upsert). Call it per page so a crash loses at most one page of work. */
+  upsert(records: SyncRecord[]): Promise<void>;
+  /** Deletes records (e.g. a webhook said a contact was deleted). */
+  remove?(kind: string, externalIds: string[]): Promise<void>;
+  progress(p: SyncProgress): void;
+}
+
+export interface SyncSummary {
+  /** Records fetched per kind. */
+  fetched: Record<string, number>;
+  /** Provider-specific notes: "3 calendars, window 2026-11-01..2026-12-01". */
+  notes?: string[];
+}
+
+export interface WebhookRequest {
+  rawBody: Buffer;
+  headers: Record<string, string | undefined>;
+  /** Parsed query string (Facebook's GET handshake carries hub.* parameters). */
+  query: Record<string, string | undefined>;
+}
+
+export interface WebhookVerification {
+  ok: boolean;
+  /** Why verification failed, for the delivery log (never includes secrets). */
+  reason?: string;
+  /** Provider event id for dedupe, when the payload has one. */
+  eventId?: string;
+  /** When the provider says the event happened (for the replay window). */
+  timestamp?: Date;
+  eventType?: string;
+}
+
 /**
  * The seed's IntegrationHandler, one per provider in server/providers/<name>/, registered by template
  * name. `config` always holds decrypted secret values; handlers never persist or log them.
+ * Failures are thrown as ProviderError (server/providers/errors.ts).
  */
 export interface IntegrationHandler {
   readonly templateName: string;
-  /** Provider-specific checks beyond the JSON Schema, reported per field (paths relative to the config). */
+  /** Provider-specific checks beyond the JSON Schema, reported per field (paths relative to the config, e.g. "/serviceAccountKey"). */
   validateConfig(config: Record<string, unknown>): ApiErrorDetail[];
   testConnection(config: Record<string, unknown>, ctx: HandlerCallContext): Promise<ConnectionTestOutcome>;
+  syncData?(config: Record<string, unknown>, ctx: SyncContext): Promise<SyncSummary>;
+  /** Checks a webhook delivery's signature; `webhookSecret` is the integration's own secret. */
+  verifyWebhook?(req: WebhookRequest, config: Record<string, unknown>, webhookSecret: string): WebhookVerification;
+  /** Answers a provider's GET verification handshake (Facebook); returns the body to echo, or null to refuse. */
+  webhookHandshake?(query: Record<string, string | undefined>, webhookSecret: string): string | null;
+  /** Applies a verified event: updates or removes records. */
+  processWebhook?(payload: unknown, config: Record<string, unknown>, ctx: SyncContext): Promise<void>;
 }
 
 export class HandlerRegistry {

@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../server/app';
+import { LoginLimiter, type LoginLimits } from '../server/auth/login-limiter';
+import type { AppContext } from '../server/context';
+import { parseKeyringEnv, type Keyring } from '../server/crypto/keyring';
+import type { Database } from '../server/db/connect';
+import { createLogger } from '../server/logging';
+import { HandlerRegistry } from '../server/providers/registry';
+import { seed } from '../server/seed';
+import { createTestDatabase } from './database';
+
+export const SUPER = { email: 'root@loctelli.test', password: 'correct-horse-battery-1' };
+
+export function randomKeyringEnv(...ids: string[]): string {
+  return ids.map((id) => `${id}:${randomBytes(32).toString('base64')}`).join(',');
+}
+
+export interface TestServer {
+  app: FastifyInstance;
+  database: Database;
+  ctx: AppContext;
+  keyring: Keyring;
+  /** Every log line the server wrote, at trace level. */
+  logs: string[];
+  /** Every response body the tests saw through `call`. */
+  responses: string[];
+  call(method: string, url: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
+  login(email?: string, password?: string): Promise<{ access_token: string; refresh_token: string }>;
+  close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  database?: Database;
+  keyringEnv?: string;
+  loginLimits?: LoginLimits;
+  handlers?: HandlerRegistry;
+  bodyLimit?: number;
+}
+
+/** The real API on a fresh database (PGlite or PostgreSQL per project), seeded with SUPER as super_admin. */
+export async function createTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
+  const database = opts.database ?? (await createTestDatabase());
+  await seed(database.db, { adminEmail: SUPER.email, adminPassword: SUPER.password, adminName: 'Root' });
+  const keyring = parseKeyringEnv(opts.keyringEnv ?? randomKeyringEnv('test1'));
+  const logs: string[] = [];
+  const destination = new Writable({
+    write(chunk, _enc, cb) {
+      logs.push(String(chunk));
+      cb();
+    },
+  });
+  const ctx: AppContext = {
+    database,
+    db: database.db,
+    keyring,
+    handlers: opts.handlers ?? new HandlerRegistry(),
+    loginLimiter: new LoginLimiter(opts.loginLimits ?? { perIp: { max: 10_000, windowMs: 60_000 }, perEmailFailures: { max: 10_000, windowMs: 60_000 } }),
+  };
+  const app = await buildApp({ ctx, jwtSecret: randomBytes(32).toString('hex'), logger: createLogger({ level: 'trace', destination }), bodyLimit: opts.bodyLimit });
+  await app.ready();
+  const responses: string[] = [];
+  const call: TestServer['call'] = async (method, url, o = {}) => {
+    const res = await app.inject({
+      method: method as 'GET',
+      url,
+      headers: { ...(o.token ? { authorization: `Bearer ${o.token}` } : {}), ...(o.headers ?? {}) },
+      ...(o.body !== undefined ? { payload: o.body as object } : {}),
+    });
+    responses.push(res.body);
+    return res;
+  };
+  return {
+    app,
+    database,
+    ctx,
+    keyring,
+    logs,
+    responses,
+    call,
+    async login(email = SUPER.email, password = SUPER.password) {
+      const res = await call('POST', '/api/auth/login', { body: { email, password } });
+      if (res.statusCode !== 200) throw new Error(`login ${email} failed: ${res.statusCode} ${res.body}`);
+      return res.json();
+    },
+    async close() {
+      await app.close();
+      await database.close();
+    },
+  };
+}
