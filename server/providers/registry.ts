@@ -11,6 +11,8 @@ export interface ConnectionTestOutcome {
 
 export interface HandlerCallContext {
   signal: AbortSignal;
+  /** The template's apiVersion (Facebook's Graph version such as "v21.0"), when it has one. */
+  apiVersion?: string | null;
 }
 
 /** One synced item, upserted by (integration, kind, externalId): re-running a sync never duplicates. */
