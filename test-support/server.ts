@@ -22,6 +22,7 @@ export interface TestServer {
   database: Database;
   ctx: AppContext;
   keyring: Keyring;
+  jwtSecret: string;
   /** Every log line the server wrote, at trace level. */
   logs: string[];
   /** Every response body the tests saw through `call`. */
@@ -58,7 +59,8 @@ export async function createTestServer(opts: TestServerOptions = {}): Promise<Te
     handlers: opts.handlers ?? new HandlerRegistry(),
     loginLimiter: new LoginLimiter(opts.loginLimits ?? { perIp: { max: 10_000, windowMs: 60_000 }, perEmailFailures: { max: 10_000, windowMs: 60_000 } }),
   };
-  const app = await buildApp({ ctx, jwtSecret: randomBytes(32).toString('hex'), logger: createLogger({ level: 'trace', destination }), bodyLimit: opts.bodyLimit });
+  const jwtSecret = randomBytes(32).toString('hex');
+  const app = await buildApp({ ctx, jwtSecret, logger: createLogger({ level: 'trace', destination }), bodyLimit: opts.bodyLimit });
   await app.ready();
   const responses: string[] = [];
   const call: TestServer['call'] = async (method, url, o = {}) => {
@@ -76,6 +78,7 @@ export async function createTestServer(opts: TestServerOptions = {}): Promise<Te
     database,
     ctx,
     keyring,
+    jwtSecret,
     logs,
     responses,
     call,

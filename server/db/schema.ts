@@ -4,6 +4,7 @@ import {
   check,
   index,
   integer,
+  json,
   jsonb,
   pgTable,
   primaryKey,
@@ -69,7 +70,8 @@ export const integrationTemplates = pgTable(
     category: text('category').notNull(),
     icon: text('icon'),
     isActive: boolean('is_active').notNull().default(true),
-    configSchema: jsonb('config_schema').$type<Record<string, unknown>>().notNull(),
+    // json, not jsonb: jsonb reorders keys, and property order is the order of the setup form's fields.
+    configSchema: json('config_schema').$type<Record<string, unknown>>().notNull(),
     setupInstructions: text('setup_instructions'),
     webhookUrl: text('webhook_url'),
     apiVersion: text('api_version'),

@@ -38,7 +38,7 @@ CREATE TABLE "integration_templates" (
 	"category" text NOT NULL,
 	"icon" text,
 	"is_active" boolean DEFAULT true NOT NULL,
-	"config_schema" jsonb NOT NULL,
+	"config_schema" json NOT NULL,
 	"setup_instructions" text,
 	"webhook_url" text,
 	"api_version" text,

@@ -1,0 +1,199 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SECRET_PLACEHOLDER } from '../../shared/secret-fields';
+import { createGhlIntegration, createSubAccount, GHL_CONFIG, templateIds } from '../../test-support/fixtures';
+import { createTestServer, type TestServer } from '../../test-support/server';
+
+let s: TestServer;
+let token: string;
+let tpl: Record<string, number>;
+let sub: number;
+beforeAll(async () => {
+  s = await createTestServer();
+  token = (await s.login()).access_token;
+  tpl = await templateIds(s, token);
+  sub = await createSubAccount(s, token, 'Acme Dental');
+});
+afterAll(() => s.close());
+
+describe('create', () => {
+  it('stores a GoHighLevel integration as pending with its template and subaccount', async () => {
+    const created = await createGhlIntegration(s, token, sub, tpl.GoHighLevel, 'Acme GHL', { ...GHL_CONFIG, calendarId: 'Cal123' });
+    expect(created).toMatchObject({
+      subAccountId: sub,
+      subAccountName: 'Acme Dental',
+      integrationTemplateId: tpl.GoHighLevel,
+      template: { name: 'GoHighLevel', displayName: 'GoHighLevel CRM', category: 'CRM' },
+      name: 'Acme GHL',
+      status: 'pending',
+      isActive: false,
+      version: 1,
+      config: { apiKey: SECRET_PLACEHOLDER, locationId: GHL_CONFIG.locationId, calendarId: 'Cal123' },
+      secretFieldsSet: ['apiKey'],
+      hasWebhookSecret: true,
+      lastSyncAt: null,
+      errorMessage: null,
+    });
+    const fetched = await s.call('GET', `/api/integrations/${created.id}`, { token });
+    expect(fetched.json()).toEqual(created);
+  });
+
+  it('validates config against the template schema with field paths', async () => {
+    const res = await s.call('POST', '/api/integrations', {
+      token,
+      body: { subAccountId: sub, integrationTemplateId: tpl.GoHighLevel, name: 'x', config: { locationId: 'bad id!', calendarId: 7, extra: 1 } },
+    });
+    expect(res.statusCode).toBe(400);
+    const paths = res.json().details.map((d: { path: string }) => d.path).sort();
+    expect(paths).toEqual(['/body/config/apiKey', '/body/config/calendarId', '/body/config/extra', '/body/config/locationId']);
+  });
+
+  it('refuses the placeholder as a new secret value', async () => {
+    const res = await s.call('POST', '/api/integrations', {
+      token,
+      body: { subAccountId: sub, integrationTemplateId: tpl.GoHighLevel, name: 'x', config: { ...GHL_CONFIG, apiKey: SECRET_PLACEHOLDER } },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().details).toEqual([{ path: '/body/config/apiKey', message: 'has no stored value to keep: enter the secret' }]);
+    const embedded = await s.call('POST', '/api/integrations', {
+      token,
+      body: { subAccountId: sub, integrationTemplateId: tpl.GoHighLevel, name: 'x', config: { ...GHL_CONFIG, apiKey: `abc${SECRET_PLACEHOLDER}` } },
+    });
+    expect(embedded.statusCode).toBe(400);
+  });
+
+  it('answers 404 for an unknown subaccount or template and 400 for a deactivated template', async () => {
+    const body = { integrationTemplateId: tpl.GoHighLevel, name: 'x', config: GHL_CONFIG };
+    expect((await s.call('POST', '/api/integrations', { token, body: { ...body, subAccountId: 99999 } })).statusCode).toBe(404);
+    expect((await s.call('POST', '/api/integrations', { token, body: { ...body, subAccountId: sub, integrationTemplateId: 99999 } })).statusCode).toBe(404);
+    await s.call('PUT', `/api/integration-templates/${tpl.GoogleAnalytics}`, { token, body: { isActive: false } });
+    const res = await s.call('POST', '/api/integrations', {
+      token,
+      body: { subAccountId: sub, integrationTemplateId: tpl.GoogleAnalytics, name: 'x', config: { serviceAccountKey: '{}', propertyId: '1' } },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().details[0].path).toBe('/body/integrationTemplateId');
+    await s.call('PUT', `/api/integration-templates/${tpl.GoogleAnalytics}`, { token, body: { isActive: true } });
+  });
+});
+
+describe('update', () => {
+  it('keeps a secret sent back as the placeholder, replaces it with a new value, and bumps the version', async () => {
+    const created = await createGhlIntegration(s, token, sub, tpl.GoHighLevel, 'Round trip');
+    const [before] = await s.database.query<{ secrets: Record<string, string> }>('select secrets from integrations where id = $1', [created.id]);
+
+    const keep = await s.call('PUT', `/api/integrations/${created.id}`, {
+      token,
+      body: { version: 1, name: 'Renamed', config: { ...created.config } },
+    });
+    expect(keep.statusCode).toBe(200);
+    expect(keep.json()).toMatchObject({ name: 'Renamed', version: 2, config: { apiKey: SECRET_PLACEHOLDER } });
+    const [kept] = await s.database.query<{ secrets: Record<string, string> }>('select secrets from integrations where id = $1', [created.id]);
+    expect(kept.secrets.apiKey).toBe(before.secrets.apiKey);
+
+    const replaced = await s.call('PUT', `/api/integrations/${created.id}`, {
+      token,
+      body: { version: 2, config: { ...created.config, apiKey: 'pit-a-brand-new-key-999' } },
+    });
+    expect(replaced.json()).toMatchObject({ version: 3, status: 'pending' });
+    const [after] = await s.database.query<{ secrets: Record<string, string> }>('select secrets from integrations where id = $1', [created.id]);
+    expect(after.secrets.apiKey).not.toBe(before.secrets.apiKey);
+    const { revealConfig } = await import('../integrations/secrets');
+    const [row] = await s.database.query<{ config: Record<string, unknown>; secrets: Record<string, string> }>('select config, secrets from integrations where id = $1', [created.id]);
+    expect(revealConfig(s.keyring, row.config, row.secrets).apiKey).toBe('pit-a-brand-new-key-999');
+  });
+
+  it('answers 409 with the current integration for a stale version', async () => {
+    const created = await createGhlIntegration(s, token, sub, tpl.GoHighLevel, 'Contended');
+    expect((await s.call('PUT', `/api/integrations/${created.id}`, { token, body: { version: 1, description: 'first' } })).statusCode).toBe(200);
+    const stale = await s.call('PUT', `/api/integrations/${created.id}`, { token, body: { version: 1, description: 'second' } });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json()).toMatchObject({ statusCode: 409, error: 'Conflict', current: { id: created.id, version: 2, description: 'first' } });
+    expect(JSON.stringify(stale.json())).not.toContain(GHL_CONFIG.apiKey);
+  });
+
+  it('rejects an invalid config without touching the stored one', async () => {
+    const created = await createGhlIntegration(s, token, sub, tpl.GoHighLevel, 'Guarded');
+    const bad = await s.call('PUT', `/api/integrations/${created.id}`, { token, body: { version: 1, config: { apiKey: SECRET_PLACEHOLDER } } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().details).toEqual([{ path: '/body/config/locationId', message: 'is required' }]);
+    const now = (await s.call('GET', `/api/integrations/${created.id}`, { token })).json();
+    expect(now).toMatchObject({ version: 1, config: created.config });
+  });
+
+  it('activates and deactivates', async () => {
+    const created = await createGhlIntegration(s, token, sub, tpl.GoHighLevel, 'Switch');
+    const on = await s.call('POST', `/api/integrations/${created.id}/activate`, { token });
+    expect(on.json()).toMatchObject({ isActive: true, version: 2 });
+    const again = await s.call('POST', `/api/integrations/${created.id}/activate`, { token });
+    expect(again.json().version).toBe(2);
+    const off = await s.call('PUT', `/api/integrations/${created.id}`, { token, body: { version: 2, isActive: false } });
+    expect(off.json()).toMatchObject({ isActive: false, version: 3 });
+  });
+});
+
+describe('list, summary, delete', () => {
+  it('filters, searches and pages with a cursor', async () => {
+    const other = await createSubAccount(s, token, 'Paging Co');
+    for (let i = 0; i < 7; i++) await createGhlIntegration(s, token, other, tpl.GoHighLevel, `Paged ${i}`);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const q: string = `/api/integrations?subAccountId=${other}&limit=3${cursor ? `&cursor=${cursor}` : ''}`;
+      const page = (await s.call('GET', q, { token })).json();
+      seen.push(...page.items.map((i: { name: string }) => i.name));
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(seen).toEqual(['Paged 6', 'Paged 5', 'Paged 4', 'Paged 3', 'Paged 2', 'Paged 1', 'Paged 0']);
+
+    const searched = (await s.call('GET', `/api/integrations?q=${encodeURIComponent('paged 3')}`, { token })).json();
+    expect(searched.items.map((i: { name: string }) => i.name)).toEqual(['Paged 3']);
+    const literal = (await s.call('GET', `/api/integrations?q=${encodeURIComponent('%')}`, { token })).json();
+    expect(literal.items).toEqual([]);
+    const byStatus = (await s.call('GET', `/api/integrations?status=active&subAccountId=${other}`, { token })).json();
+    expect(byStatus.items).toEqual([]);
+    const badCursor = await s.call('GET', '/api/integrations?cursor=zzzz', { token });
+    expect(badCursor.statusCode).toBe(400);
+    expect(badCursor.json().details[0].path).toBe('/querystring/cursor');
+    const badLimit = await s.call('GET', '/api/integrations?limit=5000', { token });
+    expect(badLimit.json().details[0].path).toBe('/querystring/limit');
+  });
+
+  it('summarises counts by status, overall and per subaccount', async () => {
+    const mine = await createSubAccount(s, token, 'Summary Co');
+    const a = await createGhlIntegration(s, token, mine, tpl.GoHighLevel, 'A');
+    await createGhlIntegration(s, token, mine, tpl.GoHighLevel, 'B');
+    await s.database.query(`update integrations set status = 'error' where id = $1`, [a.id]);
+    const one = (await s.call('GET', `/api/integrations/summary?subAccountId=${mine}`, { token })).json();
+    expect(one.counts).toEqual({ pending: 1, active: 0, error: 1, disconnected: 0, total: 2 });
+    const all = (await s.call('GET', '/api/integrations/summary?groupBy=subAccount', { token })).json();
+    expect(all.bySubAccount.find((r: { subAccountId: number }) => r.subAccountId === mine).counts.total).toBe(2);
+    const [{ n }] = await s.database.query<{ n: number }>('select count(*)::int as n from integrations');
+    expect(all.counts.total).toBe(n);
+    const subs = (await s.call('GET', '/api/subaccounts', { token })).json();
+    expect(subs.find((x: { id: number }) => x.id === mine).integrationCounts).toEqual({ pending: 1, active: 0, error: 1, disconnected: 0, total: 2 });
+  });
+
+  it('deletes, then answers 404', async () => {
+    const created = await createGhlIntegration(s, token, sub, tpl.GoHighLevel, 'Doomed');
+    expect((await s.call('DELETE', `/api/integrations/${created.id}`, { token })).statusCode).toBe(204);
+    expect((await s.call('GET', `/api/integrations/${created.id}`, { token })).statusCode).toBe(404);
+    expect((await s.call('DELETE', `/api/integrations/${created.id}`, { token })).statusCode).toBe(404);
+  });
+
+  it('answers a clear 422 when the template has no connection handler', async () => {
+    const custom = await s.call('POST', '/api/integration-templates', {
+      token,
+      body: { name: 'Custom', displayName: 'Custom CRM', category: 'CRM', configSchema: { type: 'object', properties: { token: { type: 'string', writeOnly: true } } } },
+    });
+    const created = await s.call('POST', '/api/integrations', {
+      token,
+      body: { subAccountId: sub, integrationTemplateId: custom.json().id, name: 'Custom one', config: { token: 'secret-token-value' } },
+    });
+    const res = await s.call('POST', `/api/integrations/${created.json().id}/test`, { token });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().message).toMatch(/No connection handler is installed for the "Custom CRM" template/);
+  });
+});
