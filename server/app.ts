@@ -12,6 +12,8 @@ import { healthPlugin, SERVER_VERSION } from './plugins/health';
 import { integrationTemplatesPlugin } from './plugins/integration-templates';
 import { integrationsPlugin } from './plugins/integrations';
 import { subAccountsPlugin } from './plugins/subaccounts';
+import { syncPlugin } from './plugins/sync';
+import { webhooksPlugin } from './plugins/webhooks';
 
 export interface BuildAppOptions {
   ctx: AppContext;
@@ -61,6 +63,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       await api.register(integrationTemplatesPlugin);
       await api.register(integrationsPlugin);
       await api.register(auditPlugin);
+      await api.register(syncPlugin);
+      await api.register(webhooksPlugin);
     },
     { prefix: '/api' },
   );

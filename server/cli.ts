@@ -1,6 +1,7 @@
 /**
  * The server's single entry point:
- *   serve                      start the API (default)
+ *   serve                      start the API, with the sync worker unless RUN_WORKER=false (default)
+ *   worker                     process sync and webhook jobs only
  *   create-admin               add an admin: --email --name [--password] [--role admin|super_admin]
  *   rotate-keys [--new-key]    re-encrypt every secret with the primary key
  */
@@ -14,7 +15,7 @@ import { rotateKeys } from './crypto/rotate-keys';
 import { openDatabase } from './db/connect';
 import { adminUsers } from './db/schema';
 import { generatePassword } from './seed';
-import { startServer } from './start';
+import { startServer, startWorker } from './start';
 
 function openDb(config: ServerConfig) {
   return openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: join(config.dataDir, 'pglite') });
@@ -39,6 +40,16 @@ async function serve(config: ServerConfig) {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+async function worker(config: ServerConfig) {
+  const w = await startWorker(config);
+  const stop = async () => {
+    await w.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
 }
 
 async function createAdmin(config: ServerConfig, argv: string[]) {
@@ -87,12 +98,14 @@ async function main() {
   switch (command) {
     case 'serve':
       return serve(config);
+    case 'worker':
+      return worker(config);
     case 'create-admin':
       return createAdmin(config, rest);
     case 'rotate-keys':
       return rotate(config, rest);
     default:
-      throw new Error(`Unknown command "${command}": use serve, create-admin or rotate-keys`);
+      throw new Error(`Unknown command "${command}": use serve, worker, create-admin or rotate-keys`);
   }
 }
 

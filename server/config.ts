@@ -14,6 +14,11 @@ export interface ServerConfig {
   logLevel: string;
   bodyLimit: number;
   trustProxy: boolean;
+  /** Process sync and webhook jobs in this process too (`npm run server`); `npm run worker` runs only that. */
+  runWorker: boolean;
+  webhookRatePerSecond: number;
+  webhookBurst: number;
+  syncConcurrency: number;
 }
 
 export class ConfigError extends Error {}
@@ -40,5 +45,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     logLevel: env.LOG_LEVEL || 'info',
     bodyLimit: int(env, 'BODY_LIMIT_BYTES', 512 * 1024, 1024, 50 * 1024 * 1024),
     trustProxy: env.TRUST_PROXY === 'true',
+    runWorker: env.RUN_WORKER !== 'false',
+    webhookRatePerSecond: int(env, 'WEBHOOK_RATE_PER_SECOND', 50, 1, 100000),
+    webhookBurst: int(env, 'WEBHOOK_BURST', 500, 1, 1000000),
+    syncConcurrency: int(env, 'SYNC_CONCURRENCY', 2, 1, 64),
   };
 }

@@ -2,6 +2,8 @@ import type { Database, Db } from './db/connect';
 import type { Keyring } from './crypto/keyring';
 import type { HandlerRegistry } from './providers/registry';
 import type { LoginLimiter } from './auth/login-limiter';
+import type { SyncEngine } from './sync/engine';
+import type { TokenBuckets } from './webhooks/rate-limit';
 
 /** What every feature plugin needs, built once at start and shared through `app.ctx`. */
 export interface AppContext {
@@ -10,6 +12,9 @@ export interface AppContext {
   keyring: Keyring;
   handlers: HandlerRegistry;
   loginLimiter: LoginLimiter;
+  webhookLimiter: TokenBuckets;
+  /** Absent when this process runs without the job queue (some tests); sync routes then answer 503. */
+  sync?: SyncEngine;
 }
 
 export interface AuthenticatedAdmin {

@@ -11,37 +11,64 @@ import { openDatabase, type Database } from './db/connect';
 import { createLogger } from './logging';
 import { builtInHandlers } from './providers';
 import { seed, type SeedResult } from './seed';
+import { SyncEngine } from './sync/engine';
+import { createJobQueue } from './sync/job-queue';
+import { TokenBuckets } from './webhooks/rate-limit';
 
 export interface RunningServer {
   app: FastifyInstance;
   database: Database;
+  sync: SyncEngine;
   url: string;
   seedResult: SeedResult;
   close(): Promise<void>;
 }
 
-/** Opens the database (PostgreSQL when DATABASE_URL is set, else PGlite in DATA_DIR), seeds it and listens. */
+function open(config: ServerConfig) {
+  return openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: join(config.dataDir, 'pglite') });
+}
+
+async function createContext(config: ServerConfig, database: Database, logger: Logger): Promise<AppContext> {
+  const { keyring, notice } = loadKeyring({ env: config.encryptionKeys, dataDir: config.dataDir });
+  if (notice) logger.warn(notice);
+  const ctx: AppContext = {
+    database,
+    db: database.db,
+    keyring,
+    handlers: builtInHandlers(),
+    loginLimiter: new LoginLimiter(),
+    webhookLimiter: new TokenBuckets(config.webhookRatePerSecond, config.webhookBurst),
+  };
+  ctx.sync = new SyncEngine(ctx, createJobQueue(database), logger, { concurrency: config.syncConcurrency });
+  return ctx;
+}
+
+/**
+ * Opens the database (PostgreSQL when DATABASE_URL is set, else PGlite in DATA_DIR), seeds it, starts the
+ * job queue (and, unless RUN_WORKER=false, the sync worker and scheduler) and listens.
+ */
 export async function startServer(config: ServerConfig, opts: { logger?: Logger } = {}): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger({ level: config.logLevel });
-  const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: join(config.dataDir, 'pglite') });
+  const database = await open(config);
   try {
-    const { keyring, notice } = loadKeyring({ env: config.encryptionKeys, dataDir: config.dataDir });
-    if (notice) logger.warn(notice);
+    const ctx = await createContext(config, database, logger);
     const jwt = loadJwtSecret(config.jwtSecret, config.dataDir);
     if (jwt.notice) logger.warn(jwt.notice);
     const seedResult = await seed(database.db, { adminEmail: config.adminEmail, adminPassword: config.adminPassword, adminName: config.adminName });
     if (seedResult.createdTemplates.length) logger.info({ templates: seedResult.createdTemplates }, 'seeded built-in templates');
-    const ctx: AppContext = { database, db: database.db, keyring, handlers: builtInHandlers(), loginLimiter: new LoginLimiter() };
+    await ctx.sync!.start({ worker: config.runWorker });
     const app = await buildApp({ ctx, jwtSecret: jwt.secret, logger, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy });
     const url = await app.listen({ host: config.host, port: config.port });
-    logger.info({ url, database: database.kind }, 'integrations API listening');
+    logger.info({ url, database: database.kind, worker: config.runWorker }, 'integrations API listening');
     return {
       app,
       database,
+      sync: ctx.sync!,
       url,
       seedResult,
       close: async () => {
         await app.close();
+        await ctx.sync!.stop();
         await database.close();
       },
     };
@@ -49,4 +76,20 @@ export async function startServer(config: ServerConfig, opts: { logger?: Logger 
     await database.close().catch(() => {});
     throw err;
   }
+}
+
+/** Job processing without the HTTP API (`npm run worker`), for deployments with several processes. */
+export async function startWorker(config: ServerConfig, opts: { logger?: Logger } = {}): Promise<{ sync: SyncEngine; close(): Promise<void> }> {
+  const logger = opts.logger ?? createLogger({ level: config.logLevel });
+  const database = await open(config);
+  const ctx = await createContext(config, database, logger);
+  await ctx.sync!.start({ worker: true });
+  logger.info({ database: database.kind }, 'sync worker running');
+  return {
+    sync: ctx.sync!,
+    close: async () => {
+      await ctx.sync!.stop();
+      await database.close();
+    },
+  };
 }

@@ -10,6 +10,9 @@ import { createLogger } from '../server/logging';
 import { HandlerRegistry } from '../server/providers/registry';
 import { seed } from '../server/seed';
 import { createTestDatabase } from './database';
+import { SyncEngine, type SyncEngineOptions } from '../server/sync/engine';
+import { createJobQueue } from '../server/sync/job-queue';
+import { TokenBuckets } from '../server/webhooks/rate-limit';
 
 export const SUPER = { email: 'root@loctelli.test', password: 'correct-horse-battery-1' };
 
@@ -38,6 +41,9 @@ export interface TestServerOptions {
   loginLimits?: LoginLimits;
   handlers?: HandlerRegistry;
   bodyLimit?: number;
+  /** Start the sync engine (pg-boss on the test database) with these options; workers run in-process. */
+  sync?: Partial<SyncEngineOptions> & { worker?: boolean };
+  webhookLimit?: { perSecond: number; burst: number };
 }
 
 /** The real API on a fresh database (PGlite or PostgreSQL per project), seeded with SUPER as super_admin. */
@@ -58,9 +64,16 @@ export async function createTestServer(opts: TestServerOptions = {}): Promise<Te
     keyring,
     handlers: opts.handlers ?? new HandlerRegistry(),
     loginLimiter: new LoginLimiter(opts.loginLimits ?? { perIp: { max: 10_000, windowMs: 60_000 }, perEmailFailures: { max: 10_000, windowMs: 60_000 } }),
+    webhookLimiter: new TokenBuckets(opts.webhookLimit?.perSecond ?? 10_000, opts.webhookLimit?.burst ?? 100_000),
   };
   const jwtSecret = randomBytes(32).toString('hex');
-  const app = await buildApp({ ctx, jwtSecret, logger: createLogger({ level: 'trace', destination }), bodyLimit: opts.bodyLimit });
+  const logger = createLogger({ level: 'trace', destination });
+  if (opts.sync) {
+    const { worker = true, ...syncOptions } = opts.sync;
+    ctx.sync = new SyncEngine(ctx, createJobQueue(database), logger, { schedulerIntervalMs: 60 * 60_000, ...syncOptions });
+    await ctx.sync.start({ worker });
+  }
+  const app = await buildApp({ ctx, jwtSecret, logger, bodyLimit: opts.bodyLimit });
   await app.ready();
   const responses: string[] = [];
   const call: TestServer['call'] = async (method, url, o = {}) => {
@@ -89,6 +102,7 @@ export async function createTestServer(opts: TestServerOptions = {}): Promise<Te
     },
     async close() {
       await app.close();
+      await ctx.sync?.stop();
       await database.close();
     },
   };

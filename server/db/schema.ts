@@ -75,6 +75,8 @@ export const integrationTemplates = pgTable(
     setupInstructions: text('setup_instructions'),
     webhookUrl: text('webhook_url'),
     apiVersion: text('api_version'),
+    /** How often active integrations of this template sync by default; null = no scheduled sync. */
+    defaultSyncIntervalMinutes: integer('default_sync_interval_minutes').default(60),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     createdByAdminId: integer('created_by_admin_id')
@@ -112,6 +114,15 @@ export const integrations = pgTable(
     /** Sealed like the config secrets. */
     webhookSecret: text('webhook_secret'),
     version: integer('version').notNull().default(1),
+    /** Per-integration override of the template's sync interval; 0 turns scheduled syncs off. */
+    syncIntervalMinutes: integer('sync_interval_minutes'),
+    nextSyncAt: ts('next_sync_at'),
+    /** Failed sync runs in a row; reset by a success. */
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    /** Set when scheduled syncs stopped after repeated failures; cleared by a successful manual sync or test. */
+    syncPausedReason: text('sync_paused_reason'),
+    /** Webhook deliveries are accepted only from these CIDRs when the list is not empty. */
+    webhookAllowedCidrs: jsonb('webhook_allowed_cidrs').$type<string[]>().notNull().default([]),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     createdByAdminId: integer('created_by_admin_id')
@@ -119,6 +130,7 @@ export const integrations = pgTable(
       .references(() => adminUsers.id),
   },
   (t) => [
+    index('integrations_next_sync_idx').on(t.nextSyncAt),
     index('integrations_sub_account_id_idx').on(t.subAccountId, t.id),
     index('integrations_template_idx').on(t.integrationTemplateId),
     index('integrations_status_idx').on(t.status),
@@ -163,5 +175,90 @@ export const auditLog = pgTable(
   (t) => [
     index('audit_log_sub_account_idx').on(t.subAccountId, t.id),
     index('audit_log_entity_idx').on(t.entity, t.entityId),
+  ],
+);
+
+export type SyncCounts = Record<string, { fetched: number; created: number; updated: number; deleted?: number }>;
+export interface SyncErrorInfo {
+  origin: 'provider' | 'config' | 'network' | 'internal';
+  type: string;
+  message: string;
+  retryable: boolean;
+}
+
+export const syncRuns = pgTable(
+  'sync_runs',
+  {
+    id: serial('id').primaryKey(),
+    integrationId: integer('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    trigger: text('trigger', { enum: ['manual', 'schedule', 'webhook'] }).notNull(),
+    status: text('status', { enum: ['queued', 'running', 'succeeded', 'partial', 'failed'] }).notNull().default('queued'),
+    requestedByAdminId: integer('requested_by_admin_id').references(() => adminUsers.id, { onDelete: 'set null' }),
+    queuedAt: ts('queued_at').notNull().defaultNow(),
+    startedAt: ts('started_at'),
+    finishedAt: ts('finished_at'),
+    /** Attempts made so far (a retry of a retryable failure, or a resume after a worker died). */
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: ts('next_attempt_at'),
+    /** Refreshed while a worker runs it; a stale heartbeat means the worker died and the run may be resumed. */
+    heartbeatAt: ts('heartbeat_at'),
+    counts: jsonb('counts').$type<SyncCounts>().notNull().default({}),
+    progress: jsonb('progress').$type<{ step?: string; fetched?: number; total?: number }>().notNull().default({}),
+    error: jsonb('error').$type<SyncErrorInfo | null>(),
+    notes: jsonb('notes').$type<string[]>().notNull().default([]),
+  },
+  (t) => [
+    index('sync_runs_integration_idx').on(t.integrationId, t.id),
+    index('sync_runs_finished_idx').on(t.finishedAt),
+    // At most one queued or running sync per integration.
+    uniqueIndex('sync_runs_one_active_key').on(t.integrationId).where(sql`status in ('queued', 'running')`),
+  ],
+);
+
+export const syncRecords = pgTable(
+  'sync_records',
+  {
+    id: serial('id').primaryKey(),
+    integrationId: integer('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    externalId: text('external_id').notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    firstSeenAt: ts('first_seen_at').notNull().defaultNow(),
+    updatedAt: updatedAt(),
+    lastSyncRunId: integer('last_sync_run_id'),
+  },
+  (t) => [
+    uniqueIndex('sync_records_identity_key').on(t.integrationId, t.kind, t.externalId),
+    index('sync_records_page_idx').on(t.integrationId, t.kind, t.id),
+  ],
+);
+
+export const webhookEvents = pgTable(
+  'webhook_events',
+  {
+    id: serial('id').primaryKey(),
+    integrationId: integer('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    receivedAt: ts('received_at').notNull().defaultNow(),
+    eventId: text('event_id'),
+    eventType: text('event_type'),
+    sourceIp: text('source_ip'),
+    verified: boolean('verified').notNull(),
+    /** Why a delivery was refused (signature, replay window, IP), for the delivery log. */
+    verificationError: text('verification_error'),
+    status: text('status', { enum: ['rejected', 'accepted', 'processed', 'failed'] }).notNull(),
+    /** Stored only for verified deliveries. */
+    payload: jsonb('payload'),
+    processedAt: ts('processed_at'),
+    processingError: text('processing_error'),
+  },
+  (t) => [
+    index('webhook_events_integration_idx').on(t.integrationId, t.id),
+    uniqueIndex('webhook_events_dedupe_key').on(t.integrationId, t.eventId).where(sql`verified and event_id is not null`),
   ],
 );

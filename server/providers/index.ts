@@ -1,6 +1,7 @@
+import { googleAnalyticsHandlerFromEnv } from './google-analytics';
 import { HandlerRegistry } from './registry';
 
-/** The provider handlers this server ships with, by template name (filled in by server/providers/<name>/). */
-export function builtInHandlers(): HandlerRegistry {
-  return new HandlerRegistry();
+/** The provider handlers this server ships with, by template name; base URLs come from the environment. */
+export function builtInHandlers(env: NodeJS.ProcessEnv = process.env): HandlerRegistry {
+  return new HandlerRegistry().register(googleAnalyticsHandlerFromEnv(env));
 }

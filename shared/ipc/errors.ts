@@ -41,7 +41,7 @@ export const IPC_ERROR_CODES = [
 ] as const;
 export type IpcErrorCode = (typeof IPC_ERROR_CODES)[number];
 
-export const IpcErrorCodeSchema = Type.Union(IPC_ERROR_CODES.map((c) => Type.Literal(c)));
+export const IpcErrorCodeSchema = Type.Unsafe<IpcErrorCode>({ type: 'string', enum: [...IPC_ERROR_CODES] });
 
 export const IpcError = Type.Object({
   code: IpcErrorCodeSchema,

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ProviderError } from '../errors';
-import { DEFAULT_THROTTLE_WAIT_MS, extractGraphError, mapGraphError } from './graph-errors';
+import { DEFAULT_THROTTLE_WAIT_MS, extractGraphError, mapGraphError, throttleHintMs } from './graph-errors';
 import { parseUsageHeaders, slowdownDelayMs, type GraphUsage } from './usage-headers';
 
 export const DEFAULT_GRAPH_BASE_URL = 'https://graph.facebook.com';
@@ -71,6 +71,8 @@ function cancelled(): ProviderError {
 export class GraphClient {
   readonly stats: GraphStats = { requests: 0, throttled: 0, waitedMs: 0, peakUsagePct: 0 };
   private pendingSlowdownMs = 0;
+  /** Meta's hint for the last throttle, when it gave one; without one the wait doubles per attempt. */
+  private lastThrottleHintMs: number | undefined;
   private readonly base: URL;
   private readonly appSecretProof?: string;
 
@@ -148,7 +150,7 @@ export class GraphClient {
         if (!(err instanceof ProviderError)) throw err;
         let waitMs: number | null = null;
         if (err.type === 'rate_limited' && attempt < policy.maxThrottleRetries) {
-          waitMs = err.retryAfterMs ?? DEFAULT_THROTTLE_WAIT_MS * 2 ** attempt;
+          waitMs = this.lastThrottleHintMs ?? DEFAULT_THROTTLE_WAIT_MS * 2 ** attempt;
         } else if ((err.type === 'upstream_error' || err.type === 'network') && attempt < policy.maxTransientRetries) {
           waitMs = policy.transientBaseDelayMs * 2 ** attempt;
         }
@@ -212,7 +214,12 @@ export class GraphClient {
     const graphError = parsed ? extractGraphError(body) : undefined;
     if (graphError) {
       const err = mapGraphError(graphError, res.status, usage, what);
-      if (err.type === 'rate_limited') this.stats.throttled++;
+      // Messages reach people and logs; make sure Graph never echoed the token into one.
+      if (err.message.includes(this.o.accessToken)) err.message = err.message.split(this.o.accessToken).join('[token]');
+      if (err.type === 'rate_limited') {
+        this.stats.throttled++;
+        this.lastThrottleHintMs = throttleHintMs(graphError.code, usage);
+      }
       throw err;
     }
     if (res.status >= 500) {
@@ -220,6 +227,7 @@ export class GraphClient {
     }
     if (res.status === 429) {
       this.stats.throttled++;
+      this.lastThrottleHintMs = usage.regainMs || undefined;
       throw new ProviderError({ origin: 'provider', type: 'rate_limited', retryable: true, retryAfterMs: usage.regainMs || DEFAULT_THROTTLE_WAIT_MS, httpStatus: 429, message: `Facebook is throttling requests for ${what} (HTTP 429)` });
     }
     if (!res.ok) throw this.badResponse(`HTTP ${res.status} without a Graph error body for ${what}`, false, res.status);

@@ -20,6 +20,17 @@ export function isThrottleCode(code: number | undefined): boolean {
 /** Used when Meta throttles without saying for how long (e.g. code 4 with only X-App-Usage). */
 export const DEFAULT_THROTTLE_WAIT_MS = 60_000;
 
+/**
+ * Meta's own estimate of when a throttle lifts: the BUC header's estimated_time_to_regain_access, else
+ * (for the ad-account-level codes) X-Ad-Account-Usage's reset_time_duration. Undefined when Meta gave none.
+ */
+export function throttleHintMs(code: number | undefined, usage: GraphUsage): number | undefined {
+  if (usage.regainMs > 0) return usage.regainMs;
+  const accountLevel = code === 17 || code === 613 || code === 80004;
+  if (accountLevel && usage.accountResetMs && usage.accountResetMs > 0) return usage.accountResetMs;
+  return undefined;
+}
+
 export function extractGraphError(body: unknown): GraphErrorBody | undefined {
   if (!body || typeof body !== 'object') return undefined;
   const err = (body as { error?: unknown }).error;
@@ -57,8 +68,7 @@ export function mapGraphError(e: GraphErrorBody, httpStatus: number, usage: Grap
     });
   }
   if (isThrottleCode(code)) {
-    const hinted = Math.max(usage.regainMs, code === 613 || code === 80004 ? (usage.accountResetMs ?? 0) : 0);
-    const retryAfterMs = hinted > 0 ? hinted : DEFAULT_THROTTLE_WAIT_MS;
+    const retryAfterMs = throttleHintMs(code, usage) ?? DEFAULT_THROTTLE_WAIT_MS;
     return new ProviderError({
       origin: 'provider', type: 'rate_limited', retryable: true, retryAfterMs, httpStatus,
       message: `Facebook is throttling requests for ${what} ${quote(e)}; retry in about ${Math.ceil(retryAfterMs / 60_000)} min.`,

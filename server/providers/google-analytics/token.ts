@@ -37,6 +37,7 @@ export class ServiceAccountTokens {
   constructor(private readonly opts: TokenSourceOptions) {}
 
   async get(key: ServiceAccountKey, signal?: AbortSignal): Promise<string> {
+    if (signal?.aborted) throw cancelled();
     const cached = this.cache.get(key.cacheId);
     if (cached && cached.expiresAt - TOKEN_REFRESH_MARGIN_MS > this.opts.clock()) return cached.accessToken;
     let pending = this.inFlight.get(key.cacheId);

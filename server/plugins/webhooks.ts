@@ -1,0 +1,107 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { eq } from 'drizzle-orm';
+import { Type } from 'typebox';
+import { ApiError, Id } from '../../shared/api/common';
+import { open } from '../crypto/secret-box';
+import { integrationTemplates, integrations, webhookEvents } from '../db/schema';
+import { forbidden, HttpError, notFound, tooManyRequests, unauthorized } from '../http/errors';
+import { revealConfig, WEBHOOK_SECRET_AAD } from '../integrations/secrets';
+import { QUEUES } from '../sync/job-queue';
+import { ipAllowed } from '../webhooks/ip-allowlist';
+
+export const WEBHOOK_BODY_LIMIT = 256 * 1024;
+/** Deliveries whose provider timestamp is further than this from now are refused as replays. */
+export const REPLAY_WINDOW_MS = 5 * 60_000;
+
+const Params = Type.Object({ integrationId: Id }, { additionalProperties: false });
+
+/**
+ * Provider webhooks: no JWT; each delivery is verified by the integration's handler (signature over the
+ * raw body, constant-time compare), checked against the replay window, the event-id dedupe, the IP
+ * allowlist and a per-integration rate limit, and stored durably before the 2xx. A job processes it.
+ */
+export const webhooksPlugin: FastifyPluginAsyncTypebox = async (app) => {
+  const { db, keyring, handlers } = app.ctx;
+
+  // Signatures are over the exact bytes received, so the body stays a Buffer here.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT }, (_req, body, done) => done(null, body));
+
+  async function load(integrationId: number) {
+    const [row] = await db
+      .select({ integration: integrations, template: integrationTemplates })
+      .from(integrations)
+      .innerJoin(integrationTemplates, eq(integrationTemplates.id, integrations.integrationTemplateId))
+      .where(eq(integrations.id, integrationId));
+    const handler = row && handlers.get(row.template.name);
+    if (!row || !handler?.verifyWebhook || !row.integration.webhookSecret) throw notFound('Webhook endpoint');
+    return { ...row, handler, secret: open(keyring, row.integration.webhookSecret, WEBHOOK_SECRET_AAD) };
+  }
+
+  const reject = async (integrationId: number, ip: string, reason: string, eventType?: string) => {
+    await db.insert(webhookEvents).values({ integrationId, sourceIp: ip, verified: false, verificationError: reason, status: 'rejected', eventType: eventType ?? null });
+  };
+
+  app.get(
+    '/webhooks/:integrationId',
+    { config: { public: true }, schema: { tags: ['webhooks'], params: Params, response: { 200: Type.String(), 404: ApiError, 403: ApiError } } },
+    async (req, reply) => {
+      const { handler, secret } = await load(req.params.integrationId);
+      if (!handler.webhookHandshake) throw notFound('Webhook verification endpoint');
+      const challenge = handler.webhookHandshake(req.query as Record<string, string | undefined>, secret);
+      if (challenge === null) throw forbidden('Webhook verification failed: the verify token does not match this integration');
+      return reply.type('text/plain').send(challenge);
+    },
+  );
+
+  app.post(
+    '/webhooks/:integrationId',
+    {
+      config: { public: true },
+      bodyLimit: WEBHOOK_BODY_LIMIT,
+      schema: {
+        tags: ['webhooks'],
+        params: Params,
+        response: { 200: Type.Object({ received: Type.Boolean(), duplicate: Type.Boolean() }), 400: ApiError, 401: ApiError, 403: ApiError, 404: ApiError, 413: ApiError, 429: ApiError },
+      },
+    },
+    async (req) => {
+      const integrationId = req.params.integrationId;
+      const wait = app.ctx.webhookLimiter.take(String(integrationId));
+      if (wait !== null) throw tooManyRequests('Too many webhook deliveries for this integration', wait);
+      const { integration, handler, secret } = await load(integrationId);
+      if (!ipAllowed(req.ip, integration.webhookAllowedCidrs)) {
+        await reject(integrationId, req.ip, `source address ${req.ip} is not in the allowlist`);
+        throw forbidden('This address may not deliver webhooks to this integration');
+      }
+      const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v[0] : v]));
+      const config = revealConfig(keyring, integration.config, integration.secrets);
+      const verdict = handler.verifyWebhook!({ rawBody, headers, query: req.query as Record<string, string> }, config, secret);
+      if (!verdict.ok) {
+        await reject(integrationId, req.ip, verdict.reason ?? 'signature verification failed', verdict.eventType);
+        throw unauthorized(`Webhook signature rejected: ${verdict.reason ?? 'verification failed'}`);
+      }
+      if (verdict.timestamp && Math.abs(Date.now() - verdict.timestamp.getTime()) > REPLAY_WINDOW_MS) {
+        await reject(integrationId, req.ip, 'timestamp outside the replay window', verdict.eventType);
+        throw new HttpError(400, 'Webhook refused: its timestamp is outside the 5-minute replay window');
+      }
+      let payload: unknown;
+      try {
+        payload = JSON.parse(rawBody.toString('utf8'));
+      } catch {
+        await reject(integrationId, req.ip, 'body is not valid JSON', verdict.eventType);
+        throw new HttpError(400, 'Webhook body is not valid JSON');
+      }
+      const inserted = await db
+        .insert(webhookEvents)
+        .values({ integrationId, sourceIp: req.ip, verified: true, status: 'accepted', eventId: verdict.eventId ?? null, eventType: verdict.eventType ?? null, payload })
+        .onConflictDoNothing()
+        .returning({ id: webhookEvents.id });
+      if (inserted.length === 0) return { received: true, duplicate: true };
+      // Stored: the delivery is safe even if queueing fails now; the scheduler sweeps unqueued events.
+      await app.ctx.sync?.queue.send(QUEUES.webhook, { eventId: inserted[0].id }).catch((err) => req.log.warn({ err }, 'webhook job not queued'));
+      return { received: true, duplicate: false };
+    },
+  );
+};

@@ -1,0 +1,4 @@
+export * from './contract';
+export * from './errors';
+export * from './methods';
+export * from './schemas';
