@@ -13,6 +13,7 @@ interface TemplateLike {
   displayName: string;
   updatedAt: Date;
   configSchema: Record<string, unknown>;
+  apiVersion: string | null;
 }
 
 /** Runs a handler's connection test with a bounded time, turning a timeout into a readable failure. */
@@ -31,7 +32,7 @@ export async function runConnectionTest(
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   let outcome: ConnectionTestOutcome;
   try {
-    outcome = await handler.testConnection(config, { signal: controller.signal });
+    outcome = await handler.testConnection(config, { signal: controller.signal, apiVersion: template.apiVersion });
   } catch (err) {
     outcome = controller.signal.aborted
       ? { ok: false, status: 'error', message: `${template.displayName} did not answer within ${Math.round(timeoutMs / 1000)} s`, details: { timeout: true } }

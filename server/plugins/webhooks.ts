@@ -82,9 +82,9 @@ export const webhooksPlugin: FastifyPluginAsyncTypebox = async (app) => {
         await reject(integrationId, req.ip, verdict.reason ?? 'signature verification failed', verdict.eventType);
         throw unauthorized(`Webhook signature rejected: ${verdict.reason ?? 'verification failed'}`);
       }
-      if (verdict.timestamp && Math.abs(Date.now() - verdict.timestamp.getTime()) > REPLAY_WINDOW_MS) {
+      if (verdict.timestamp && Math.abs(Date.now() - verdict.timestamp.getTime()) > (verdict.replayWindowMs ?? REPLAY_WINDOW_MS)) {
         await reject(integrationId, req.ip, 'timestamp outside the replay window', verdict.eventType);
-        throw new HttpError(400, 'Webhook refused: its timestamp is outside the 5-minute replay window');
+        throw new HttpError(400, 'Webhook refused: its timestamp is outside the replay window');
       }
       let payload: unknown;
       try {

@@ -63,6 +63,11 @@ export interface WebhookVerification {
   /** When the provider says the event happened (for the replay window). */
   timestamp?: Date;
   eventType?: string;
+  /**
+   * How far `timestamp` may be from now before the delivery counts as a replay. Providers that re-send the
+   * same signed body for hours on failure (Meta: ~36 h) need a wider window; dedupe by eventId still applies.
+   */
+  replayWindowMs?: number;
 }
 
 /**

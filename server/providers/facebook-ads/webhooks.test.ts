@@ -57,7 +57,7 @@ describe('verifyWebhook (X-Hub-Signature-256)', () => {
 
   it('accepts a body signed with the App Secret and describes the event', () => {
     const v = handler.verifyWebhook!(signed(leadgenPayload([{ leadgenId: LEAD_ID }])), config, WEBHOOK_SECRET);
-    expect(v).toEqual({ ok: true, eventId: LEAD_ID, timestamp: new Date(1_717_000_000 * 1000), eventType: 'page.leadgen' });
+    expect(v).toEqual({ ok: true, replayWindowMs: 48 * 3600_000, eventId: LEAD_ID, timestamp: new Date(1_717_000_000 * 1000), eventType: 'page.leadgen' });
   });
 
   it('matches the header name case-insensitively', () => {

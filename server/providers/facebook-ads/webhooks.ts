@@ -100,13 +100,16 @@ export function verifyFacebookWebhook(req: WebhookRequest, appSecret: string | u
   } catch {
     return { ok: false, reason: 'the signed body is not JSON' };
   }
-  return { ok: true, ...describeDelivery(payload) };
+  // Meta retries a failed delivery with the original body for up to ~36 hours; dedupe by event id covers replays.
+  return { ok: true, replayWindowMs: META_RETRY_WINDOW_MS, ...describeDelivery(payload) };
 }
 
 /**
  * Dedupe id, time and type of a delivery. Meta batches changes and re-sends the same body on retry, so
  * the id is the leadgen id when there is one change, else a digest of every change's identity.
  */
+const META_RETRY_WINDOW_MS = 48 * 3600_000;
+
 function describeDelivery(payload: unknown): Pick<WebhookVerification, 'eventId' | 'timestamp' | 'eventType'> {
   const object = (payload as { object?: unknown } | null)?.object;
   const ids: string[] = [];
