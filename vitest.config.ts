@@ -22,6 +22,16 @@ export default defineConfig({
         },
       },
       {
+        // React components of the console, in a DOM implemented by happy-dom.
+        test: {
+          name: 'renderer',
+          include: ['renderer/**/*.test.{ts,tsx}'],
+          environment: 'happy-dom',
+          testTimeout: 60_000,
+        },
+        esbuild: { jsx: 'automatic' },
+      },
+      {
         test: {
           name: 'pglite',
           include: dbTests,

@@ -12,6 +12,7 @@ import { healthPlugin, SERVER_VERSION } from './plugins/health';
 import { integrationTemplatesPlugin } from './plugins/integration-templates';
 import { integrationsPlugin } from './plugins/integrations';
 import { subAccountsPlugin } from './plugins/subaccounts';
+import { metricsPlugin } from './plugins/metrics';
 import { syncPlugin } from './plugins/sync';
 import { webhooksPlugin } from './plugins/webhooks';
 
@@ -65,6 +66,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       await api.register(auditPlugin);
       await api.register(syncPlugin);
       await api.register(webhooksPlugin);
+      await api.register(metricsPlugin);
     },
     { prefix: '/api' },
   );

@@ -24,6 +24,12 @@ const publicColumns = {
   lastSyncAt: integrations.lastSyncAt,
   errorMessage: integrations.errorMessage,
   hasWebhookSecret: sql<boolean>`${integrations.webhookSecret} is not null`,
+  webhookAllowedCidrs: integrations.webhookAllowedCidrs,
+  syncIntervalMinutes: integrations.syncIntervalMinutes,
+  effectiveSyncIntervalMinutes: sql<number | null>`nullif(coalesce(${integrations.syncIntervalMinutes}, ${integrationTemplates.defaultSyncIntervalMinutes}), 0)`,
+  nextSyncAt: integrations.nextSyncAt,
+  consecutiveFailures: integrations.consecutiveFailures,
+  syncPausedReason: integrations.syncPausedReason,
   version: integrations.version,
   createdAt: integrations.createdAt,
   updatedAt: integrations.updatedAt,
@@ -41,6 +47,7 @@ function toDto(r: PublicRow): Integration {
     ...rest,
     template: { name: templateName, displayName: templateDisplayName, category: templateCategory },
     config: publicConfig(config, secretKeys ?? []),
+    webhookPath: `/api/webhooks/${rest.id}`,
     secretFieldsSet: secretKeys ?? [],
   };
 }

@@ -17,7 +17,7 @@ import { assertValidConfigSchema } from '../integrations/config-schema';
 import { testUnsavedConfig } from '../integrations/connection-test';
 
 const errors = { 400: ApiError, 401: ApiError, 403: ApiError, 404: ApiError, 409: ApiError, 422: ApiError };
-const AUDITED = ['displayName', 'description', 'category', 'icon', 'isActive', 'configSchema', 'setupInstructions', 'webhookUrl', 'apiVersion'];
+const AUDITED = ['displayName', 'description', 'category', 'icon', 'isActive', 'configSchema', 'setupInstructions', 'webhookUrl', 'apiVersion', 'defaultSyncIntervalMinutes'];
 
 function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; cause?: { code?: string } };

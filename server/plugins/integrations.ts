@@ -25,8 +25,19 @@ import { runConnectionTest } from '../integrations/connection-test';
 import { findIntegration, listIntegrations } from '../integrations/queries';
 import { prepareConfig, revealConfig, WEBHOOK_SECRET_AAD } from '../integrations/secrets';
 import { assertValidConfig } from '../integrations/validate-config';
+import { parseCidr } from '../webhooks/ip-allowlist';
 
 const errors = { 400: ApiError, 401: ApiError, 403: ApiError, 404: ApiError, 409: ApiError, 422: ApiError };
+
+/** Normalises an allowlist or answers 400 naming each invalid entry. */
+function checkCidrs(cidrs: string[] | undefined): string[] | undefined {
+  if (cidrs === undefined) return undefined;
+  const bad = cidrs.map((c, i) => ({ c, i })).filter(({ c }) => !parseCidr(c));
+  if (bad.length) {
+    throw badRequest('Invalid webhook IP allowlist', bad.map(({ c, i }) => ({ path: `/body/webhookAllowedCidrs/${i}`, message: `"${c.slice(0, 64)}" is not an IP address or CIDR range` })));
+  }
+  return cidrs.map((c) => c.trim());
+}
 
 const emptyCounts = (): StatusCounts => ({ pending: 0, active: 0, error: 0, disconnected: 0, total: 0 });
 
@@ -123,6 +134,7 @@ export const integrationsPlugin: FastifyPluginAsyncTypebox = async (app) => {
       }
       const prepared = prepareConfig(keyring, template.configSchema, body.config);
       assertValidConfig(template, prepared.effective, handlers.get(template.name));
+      const cidrs = checkCidrs(body.webhookAllowedCidrs);
       const id = await db.transaction(async (tx) => {
         const [row] = await tx
           .insert(integrations)
@@ -137,6 +149,8 @@ export const integrationsPlugin: FastifyPluginAsyncTypebox = async (app) => {
             status: 'pending',
             webhookSecret: seal(keyring, randomBytes(32).toString('base64url'), WEBHOOK_SECRET_AAD),
             createdByAdminId: req.admin.id,
+            syncIntervalMinutes: body.syncIntervalMinutes ?? null,
+            webhookAllowedCidrs: cidrs ?? [],
           })
           .returning({ id: integrations.id });
         await recordAudit(tx, {
@@ -168,8 +182,17 @@ export const integrationsPlugin: FastifyPluginAsyncTypebox = async (app) => {
           );
         }
         const set: Partial<typeof integrations.$inferInsert> = {};
-        let diff = diffFields(before, { ...before, ...pick(body, ['name', 'description', 'isActive']) }, ['name', 'description', 'isActive']);
+        const cidrs = checkCidrs(body.webhookAllowedCidrs);
+        const editable = ['name', 'description', 'isActive', 'syncIntervalMinutes', 'webhookAllowedCidrs'] as const;
+        let diff = diffFields(before, { ...before, ...pick({ ...body, webhookAllowedCidrs: cidrs }, [...editable]) }, [...editable]);
         if (body.name !== undefined) set.name = body.name;
+        if (cidrs !== undefined) set.webhookAllowedCidrs = cidrs;
+        if (body.syncIntervalMinutes !== undefined && diff.syncIntervalMinutes) {
+          set.syncIntervalMinutes = body.syncIntervalMinutes;
+          // The next scheduled sync follows the new interval (from now), not the old one.
+          const minutes = body.syncIntervalMinutes ?? template.defaultSyncIntervalMinutes;
+          set.nextSyncAt = minutes ? new Date(Date.now() + minutes * 60_000) : null;
+        }
         if (body.description !== undefined) set.description = body.description;
         if (body.isActive !== undefined) set.isActive = body.isActive;
         if (body.config !== undefined) {
@@ -251,7 +274,8 @@ export const integrationsPlugin: FastifyPluginAsyncTypebox = async (app) => {
       const { status, ...result } = await runConnectionTest(app.ctx, template, config);
       await db
         .update(integrations)
-        .set({ status, errorMessage: result.ok ? null : result.message, updatedAt: sql`now()` })
+        // A successful test is proof the connection works again: it also resumes paused scheduled syncs.
+        .set({ status, errorMessage: result.ok ? null : result.message, updatedAt: sql`now()`, ...(result.ok ? { syncPausedReason: null, consecutiveFailures: 0 } : {}) })
         .where(eq(integrations.id, integration.id));
       return result;
     },

@@ -23,6 +23,17 @@ export const Integration = Type.Object({
   lastSyncAt: NullableTimestamp,
   errorMessage: Type.Union([Type.String(), Type.Null()]),
   hasWebhookSecret: Type.Boolean(),
+  /** Where the provider delivers webhooks for this integration (path under the API's base URL). */
+  webhookPath: Type.String(),
+  webhookAllowedCidrs: Type.Array(Type.String()),
+  /** Own sync interval override (0 = scheduled syncs off); null = the template's default. */
+  syncIntervalMinutes: Type.Union([Type.Integer(), Type.Null()]),
+  /** The interval in effect (override or template default); null = not scheduled. */
+  effectiveSyncIntervalMinutes: Type.Union([Type.Integer(), Type.Null()]),
+  nextSyncAt: NullableTimestamp,
+  consecutiveFailures: Type.Integer(),
+  /** Why scheduled syncs are paused (after repeated failures), or null. */
+  syncPausedReason: Type.Union([Type.String(), Type.Null()]),
   version: Type.Integer({ minimum: 1 }),
   createdAt: Timestamp,
   updatedAt: Timestamp,
@@ -32,6 +43,9 @@ export type Integration = Static<typeof Integration>;
 
 const Name = Type.String({ minLength: 1, maxLength: 200 });
 const Description = Type.Union([Type.String({ maxLength: 5000 }), Type.Null()]);
+/** Minutes between scheduled syncs (up to 7 days); 0 turns them off; null follows the template. */
+const SyncInterval = Type.Union([Type.Integer({ minimum: 0, maximum: 10080 }), Type.Null()]);
+const Cidrs = Type.Array(Type.String({ minLength: 2, maxLength: 64 }), { maxItems: 50 });
 
 export const CreateIntegrationBody = Type.Object(
   {
@@ -41,6 +55,8 @@ export const CreateIntegrationBody = Type.Object(
     description: Type.Optional(Description),
     isActive: Type.Optional(Type.Boolean()),
     config: IntegrationConfig,
+    syncIntervalMinutes: Type.Optional(SyncInterval),
+    webhookAllowedCidrs: Type.Optional(Cidrs),
   },
   { additionalProperties: false },
 );
@@ -55,6 +71,8 @@ export const UpdateIntegrationBody = Type.Object(
     isActive: Type.Optional(Type.Boolean()),
     /** Full replacement of the config. Send SECRET_PLACEHOLDER for a secret to keep its stored value. */
     config: Type.Optional(IntegrationConfig),
+    syncIntervalMinutes: Type.Optional(SyncInterval),
+    webhookAllowedCidrs: Type.Optional(Cidrs),
   },
   { additionalProperties: false },
 );

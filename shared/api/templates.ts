@@ -20,6 +20,8 @@ export const IntegrationTemplate = Type.Object({
   setupInstructions: Type.Union([Type.String(), Type.Null()]),
   webhookUrl: Type.Union([Type.String(), Type.Null()]),
   apiVersion: Type.Union([Type.String(), Type.Null()]),
+  /** Default minutes between scheduled syncs of active integrations; null = none. */
+  defaultSyncIntervalMinutes: Type.Union([Type.Integer(), Type.Null()]),
   createdAt: Timestamp,
   updatedAt: Timestamp,
   createdByAdminId: Id,
@@ -36,6 +38,7 @@ const fields = {
   setupInstructions: Type.Union([Type.String({ maxLength: 100000 }), Type.Null()]),
   webhookUrl: Type.Union([Type.String({ format: 'uri', maxLength: 2000 }), Type.Null()]),
   apiVersion: Type.Union([Type.String({ maxLength: 50 }), Type.Null()]),
+  defaultSyncIntervalMinutes: Type.Union([Type.Integer({ minimum: 1, maximum: 10080 }), Type.Null()]),
 };
 
 export const CreateTemplateBody = Type.Object(
@@ -50,6 +53,7 @@ export const CreateTemplateBody = Type.Object(
     setupInstructions: Type.Optional(fields.setupInstructions),
     webhookUrl: Type.Optional(fields.webhookUrl),
     apiVersion: Type.Optional(fields.apiVersion),
+    defaultSyncIntervalMinutes: Type.Optional(fields.defaultSyncIntervalMinutes),
   },
   { additionalProperties: false },
 );
@@ -66,6 +70,7 @@ export const UpdateTemplateBody = Type.Object(
     setupInstructions: Type.Optional(fields.setupInstructions),
     webhookUrl: Type.Optional(fields.webhookUrl),
     apiVersion: Type.Optional(fields.apiVersion),
+    defaultSyncIntervalMinutes: Type.Optional(fields.defaultSyncIntervalMinutes),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -4,7 +4,7 @@
  * The main process validates every call against these schemas (ajv) before doing anything; the same
  * handlers serve Electron IPC and the `npm run dev:browser` bridge.
  */
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type Static, type TSchema, type TTuple } from 'typebox';
 import { ListAuditQuery, AuditPage } from '../api/audit';
 import { AdminIdentity } from '../api/auth';
 import { Id } from '../api/common';
@@ -53,7 +53,9 @@ interface MethodSpec<A extends TSchema = TSchema, R extends TSchema = TSchema> {
 
 /** A method's arguments; those from `required` on may be omitted. */
 function method<const A extends TSchema[], R extends TSchema>(args: [...A], result: R, required: number = args.length) {
-  return { args: Type.Tuple(args, { minItems: required }), result };
+  // draft-07 forbids an empty `items` list: a method without arguments takes an empty array.
+  const schema = args.length ? Type.Tuple(args, { minItems: required }) : Type.Unsafe({ type: 'array', maxItems: 0 });
+  return { args: schema as TTuple<A>, result };
 }
 
 const Url = Type.String({ minLength: 1, maxLength: 2000 });

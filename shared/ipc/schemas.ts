@@ -234,7 +234,12 @@ export const SyncRun = Type.Object(
 );
 export type SyncRun = Static<typeof SyncRun>;
 
-export const SyncStarted = Type.Object({ syncRunId: Type.Integer(), status: SyncRunStatus });
+export const SyncStarted = Type.Object({
+  syncRunId: Type.Integer(),
+  status: SyncRunStatus,
+  /** True when a sync of this integration was already running: this is that run. */
+  alreadyRunning: Type.Boolean(),
+});
 export type SyncStarted = Static<typeof SyncStarted>;
 
 export const SyncRunPage = Type.Object({ items: Type.Array(SyncRun), nextCursor: Type.Union([Cursor, Type.Null()]) });

@@ -7,6 +7,8 @@ export const facebookAds: BuiltInTemplate = {
   category: 'Advertising',
   icon: 'facebook',
   apiVersion: 'v21.0',
+  // Insights are daily figures that Meta keeps revising; a few refreshes a day are plenty.
+  defaultSyncIntervalMinutes: 360,
   configSchema: {
     type: 'object',
     properties: {

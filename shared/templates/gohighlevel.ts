@@ -7,6 +7,7 @@ export const goHighLevel: BuiltInTemplate = {
   category: 'CRM',
   icon: 'gohighlevel',
   apiVersion: '2021-07-28',
+  defaultSyncIntervalMinutes: 60,
   configSchema: {
     type: 'object',
     properties: {

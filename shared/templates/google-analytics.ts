@@ -7,6 +7,7 @@ export const googleAnalytics: BuiltInTemplate = {
   category: 'Analytics',
   icon: 'google-analytics',
   apiVersion: 'v1beta',
+  defaultSyncIntervalMinutes: 360,
   configSchema: {
     type: 'object',
     properties: {

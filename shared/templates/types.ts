@@ -7,6 +7,8 @@ export interface BuiltInTemplate {
   /** Icon id the console maps to its bundled artwork. */
   icon: string;
   apiVersion: string;
+  /** Minutes between scheduled syncs of active integrations. */
+  defaultSyncIntervalMinutes: number;
   configSchema: {
     type: 'object';
     properties: Record<string, Record<string, unknown>>;

@@ -1,6 +1,6 @@
 import { ProviderError } from '../errors';
 import type { SyncContext, SyncSummary } from '../registry';
-import { GHL_MAX_CONTACTS_PAGE, type ContactsCursor, type GhlClient, type GhlContactsMeta, type GhlRecord } from './client';
+import { GHL_MAX_CONTACTS_PAGE, type ContactsCursor, type GhlClient, type GhlContactsMeta, type GhlContactsPage, type GhlRecord } from './client';
 import { cancelledError } from './http-errors';
 
 export interface SyncWindow {
@@ -55,20 +55,17 @@ async function syncContacts(client: GhlClient, ctx: SyncContext, pageSize: numbe
   let cursor: ContactsCursor | null = null;
   let total: number | undefined;
   let pages = 0;
-  for (;;) {
-    checkCancelled(ctx);
+  checkCancelled(ctx);
+  let pending: Promise<GhlContactsPage> | null = client.listContacts(pageSize, null, ctx.signal);
+  while (pending) {
+    const page: GhlContactsPage = await pending;
     pages++;
-    const page = await client.listContacts(pageSize, cursor, ctx.signal);
     if (typeof page.meta.total === 'number') total = page.meta.total;
-    // A contact edited mid-sync can move between pages; upserting it once per sync is enough.
-    const fresh = page.contacts.filter((c) => !seen.has(c.id));
-    for (const c of fresh) seen.add(c.id);
-    if (fresh.length) await ctx.upsert(fresh.map((c) => ({ kind: 'contact', externalId: c.id, data: c })));
-    ctx.progress({ step: `Contacts page ${pages}`, fetched: seen.size, total });
 
+    // Ask for the next page while this one is stored: the cursor is already known, and storing takes time the
+    // rate budget would otherwise not use. At most one page is ever held unstored.
     const next = nextCursor(page.contacts, page.meta, pageSize);
-    if (!next) break;
-    if (cursor && next.startAfterId === cursor.startAfterId) {
+    if (next && cursor && next.startAfterId === cursor.startAfterId) {
       throw new ProviderError({
         origin: 'provider',
         type: 'bad_response',
@@ -77,6 +74,16 @@ async function syncContacts(client: GhlClient, ctx: SyncContext, pageSize: numbe
       });
     }
     cursor = next;
+    pending = next && !ctx.signal.aborted ? client.listContacts(pageSize, next, ctx.signal) : null;
+    // If storing fails first, the prefetch's own failure (e.g. cancelled) must not surface as an unhandled rejection.
+    pending?.catch(() => {});
+
+    // A contact edited mid-sync can move between pages; upserting it once per sync is enough.
+    const fresh = page.contacts.filter((c) => !seen.has(c.id));
+    for (const c of fresh) seen.add(c.id);
+    if (fresh.length) await ctx.upsert(fresh.map((c) => ({ kind: 'contact', externalId: c.id, data: c })));
+    ctx.progress({ step: `Contacts page ${pages}`, fetched: seen.size, total });
+    checkCancelled(ctx);
   }
   return { count: seen.size, pages, total };
 }
