@@ -5,8 +5,9 @@ import { RateLimiterRegistry } from './rate-limiter';
 
 /**
  * Opt-in throughput benchmark (GHL_BENCH=1): syncs GHL_BENCH_CONTACTS contacts (100,000) against the fake limited to
- * GHL_BENCH_MAX requests per GHL_BENCH_INTERVAL_MS (100 per 1,000 ms; GoHighLevel's real 100 per 10,000 ms makes it
- * last ~100 s) and requires zero 429s and an achieved rate of at least 95% of the allowed one.
+ * GHL_BENCH_MAX requests per GHL_BENCH_INTERVAL_MS (GoHighLevel's 100 per 10,000 ms, so ~100 s) and requires zero
+ * 429s and an achieved rate of at least 95% of the allowed one. Compressing the window (say 100 per 1,000 ms) measures
+ * the machine instead once a burst of back-to-back requests takes longer than the window (the log prints it).
  */
 const bench = process.env.GHL_BENCH === '1';
 
@@ -14,7 +15,7 @@ describe.skipIf(!bench)('GoHighLevel sync throughput (benchmark)', () => {
   it('uses at least 95% of the burst budget with zero 429s', { timeout: 600_000 }, async () => {
     const contacts = Number(process.env.GHL_BENCH_CONTACTS ?? 100_000);
     const max = Number(process.env.GHL_BENCH_MAX ?? 100);
-    const intervalMs = Number(process.env.GHL_BENCH_INTERVAL_MS ?? 1_000);
+    const intervalMs = Number(process.env.GHL_BENCH_INTERVAL_MS ?? 10_000);
     const fake = await startFakeGhl({ locations: [{ id: FAKE_LOCATION_ID, name: 'Acme Dental', contacts }], rateLimit: { max, intervalMs } });
     try {
       const handler = createGoHighLevelHandler({ baseUrl: fake.url, limiters: new RateLimiterRegistry() });
