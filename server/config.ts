@@ -19,6 +19,9 @@ export interface ServerConfig {
   webhookRatePerSecond: number;
   webhookBurst: number;
   syncConcurrency: number;
+  /** A running sync whose worker has not reported for this long is handed to another worker. */
+  syncStaleAfterSeconds: number;
+  syncSchedulerIntervalSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -49,5 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     webhookRatePerSecond: int(env, 'WEBHOOK_RATE_PER_SECOND', 50, 1, 100000),
     webhookBurst: int(env, 'WEBHOOK_BURST', 500, 1, 1000000),
     syncConcurrency: int(env, 'SYNC_CONCURRENCY', 2, 1, 64),
+    syncStaleAfterSeconds: int(env, 'SYNC_STALE_AFTER_SECONDS', 90, 2, 86400),
+    syncSchedulerIntervalSeconds: int(env, 'SYNC_SCHEDULER_INTERVAL_SECONDS', 30, 1, 3600),
   };
 }

@@ -39,7 +39,13 @@ async function createContext(config: ServerConfig, database: Database, logger: L
     loginLimiter: new LoginLimiter(),
     webhookLimiter: new TokenBuckets(config.webhookRatePerSecond, config.webhookBurst),
   };
-  ctx.sync = new SyncEngine(ctx, createJobQueue(database), logger, { concurrency: config.syncConcurrency });
+  ctx.sync = new SyncEngine(ctx, createJobQueue(database), logger, {
+    concurrency: config.syncConcurrency,
+    staleAfterMs: config.syncStaleAfterSeconds * 1000,
+    // Heartbeats must come well within the stale limit.
+    heartbeatMs: Math.min(5_000, (config.syncStaleAfterSeconds * 1000) / 3),
+    schedulerIntervalMs: config.syncSchedulerIntervalSeconds * 1000,
+  });
   return ctx;
 }
 
