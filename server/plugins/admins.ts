@@ -8,6 +8,7 @@ import { diffFields, recordAudit, secretChanges } from '../audit/record';
 import { hashPassword } from '../crypto/password';
 import type { Db } from '../db/connect';
 import { adminSubAccountAccess, adminUsers, subAccounts } from '../db/schema';
+import { isUniqueViolation } from '../db/errors';
 import { badRequest, conflict, notFound } from '../http/errors';
 import { toJson } from '../http/json';
 
@@ -48,10 +49,6 @@ async function assertSubAccountsExist(db: Db, ids: number[]) {
   }
 }
 
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; cause?: { code?: string } };
-  return e?.code === '23505' || e?.cause?.code === '23505';
-}
 
 export const adminsPlugin: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app.ctx;

@@ -11,6 +11,7 @@ import {
 } from '../../shared/api/templates';
 import { diffFields, recordAudit } from '../audit/record';
 import { integrationTemplates, integrations } from '../db/schema';
+import { isUniqueViolation } from '../db/errors';
 import { conflict, notFound } from '../http/errors';
 import { toJson } from '../http/json';
 import { assertValidConfigSchema } from '../integrations/config-schema';
@@ -19,10 +20,6 @@ import { testUnsavedConfig } from '../integrations/connection-test';
 const errors = { 400: ApiError, 401: ApiError, 403: ApiError, 404: ApiError, 409: ApiError, 422: ApiError };
 const AUDITED = ['displayName', 'description', 'category', 'icon', 'isActive', 'configSchema', 'setupInstructions', 'webhookUrl', 'apiVersion', 'defaultSyncIntervalMinutes'];
 
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; cause?: { code?: string } };
-  return e?.code === '23505' || e?.cause?.code === '23505';
-}
 
 export const integrationTemplatesPlugin: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app.ctx;
