@@ -1,0 +1,368 @@
+/**
+ * The console's main-process services wired together, in plain Node: the Electron shell (main.ts) and the
+ * browser bridge (dev-browser/) each build one with their own pieces (cipher, stores, notifications) and
+ * expose the same handlers.
+ */
+import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { AdminIdentity } from '../shared/api/auth';
+import type { Integration, IntegrationPage } from '../shared/api/integrations';
+import type { IntegrationTemplate } from '../shared/api/templates';
+import type { EventName, EventPayload } from '../shared/ipc/contract';
+import { LoctelliError } from '../shared/ipc/errors';
+import { FINISHED_SYNC_STATUSES, LOCAL_PROFILE_ID, type CachedOf, type Connectivity, type Session, type SyncRun } from '../shared/ipc/schemas';
+import { ApiClient } from './services/api-client';
+import type { Cipher } from './services/cipher';
+import { DraftStore, type DraftBaseSnapshot, type DraftTemplate } from './services/drafts';
+import { EmbeddedServer, embeddedDataDir, type StartServerFn } from './services/embedded-server';
+import type { KeyValueStore } from './services/kv-store';
+import { OfflineCache, type CacheEntry } from './services/offline-cache';
+import { ProfileStore } from './services/profiles';
+import { SettingsStore } from './services/settings';
+import { CredentialVault, vaultNames } from './services/vault';
+
+export interface ConsoleCoreOptions {
+  userDataDir: string;
+  cipher: Cipher;
+  /** electron-store in the app, JsonFileStore in Node. Names: settings, profiles, vault. */
+  openStore(name: 'settings' | 'profiles' | 'vault'): KeyValueStore;
+  runtime: 'electron' | 'browser-bridge';
+  appVersion: string;
+  platform?: string;
+  /** Opens an https URL in the user's browser (Electron shell.openExternal); absent in Node. */
+  openExternal?(url: string): Promise<void>;
+  /** Desktop notification (sync failures). */
+  notify?(n: { title: string; body: string }): void;
+  /** The Local workspace's server: server/start.ts's startServer by default. */
+  startServer?: StartServerFn;
+  logger?: Logger;
+  timeouts?: { requestMs?: number; testMs?: number };
+  /** How often a sync run is polled for progress, and an unreachable server probed. */
+  syncPollMs?: number;
+  probeIntervalMs?: number;
+}
+
+const NETWORK_CODES = new Set(['offline', 'timeout', 'embedded_server']);
+export const isNetworkError = (err: unknown) => err instanceof LoctelliError && NETWORK_CODES.has(err.code);
+
+/** Everything the console keeps for one profile: its API client, offline cache, drafts and connectivity. */
+export class ProfileRuntime {
+  readonly client: ApiClient;
+  readonly cache: OfflineCache;
+  readonly drafts: DraftStore;
+  connectivity: Connectivity = { online: null, since: null, reason: null };
+  /** The Local workspace signs in by itself unless the user signed out. */
+  localSignedOut = false;
+  private probeTimer: NodeJS.Timeout | null = null;
+  private disposed = false;
+
+  constructor(
+    readonly id: string,
+    readonly kind: 'local' | 'remote',
+    private readonly core: ConsoleCore,
+    baseUrl: string | null,
+  ) {
+    const dir = core.profiles.dataDir(id);
+    this.cache = new OfflineCache(join(dir, 'cache'));
+    const vault = core.vault;
+    this.client = new ApiClient({
+      baseUrl: async () => {
+        if (kind === 'remote') return baseUrl!;
+        try {
+          return await core.embedded.start();
+        } catch (err) {
+          throw new LoctelliError('embedded_server', `The Local workspace's server did not start: ${(err as Error).message}`);
+        }
+      },
+      noProxy: kind === 'local',
+      timeoutMs: core.opts.timeouts?.requestMs,
+      credentials: {
+        loadRefreshToken: () => vault.get(vaultNames.refreshToken(id)),
+        saveRefreshToken: (t) => (t ? vault.set(vaultNames.refreshToken(id), t) : vault.delete(vaultNames.refreshToken(id))),
+        ...(kind === 'local' ? { autoSignIn: () => (this.localSignedOut ? undefined : core.embedded.credentials()) } : {}),
+      },
+      onConnectivity: (online, reason) => this.setOnline(online, reason),
+      onSignedOut: (reason) => {
+        core.profiles.setAdmin(id, null);
+        core.emit('session.signedOut', { profileId: id, reason });
+        void core.session(id).then((s) => core.emit('session.changed', s));
+      },
+      onIdentity: (admin) => core.profiles.setAdmin(id, admin),
+    });
+    this.drafts = new DraftStore({
+      dir: join(dir, 'drafts'),
+      profileId: id,
+      sealer: vault,
+      template: (templateId) => this.draftTemplate(templateId),
+      baseOf: (integrationId, version) => this.baseSnapshot(integrationId, version),
+    });
+  }
+
+  private setOnline(online: boolean, reason: string | null) {
+    if (this.disposed) return;
+    if (this.connectivity.online === online && (online || this.connectivity.reason === reason)) return;
+    const changed = this.connectivity.online !== online;
+    this.connectivity = { online, since: changed || !this.connectivity.since ? new Date().toISOString() : this.connectivity.since, reason: online ? null : reason };
+    this.core.emit('connectivity.changed', { profileId: this.id, ...this.connectivity });
+    if (!online) this.startProbe();
+    else this.stopProbe();
+  }
+
+  /** While offline, the server is probed in the background so the renderer learns when it is back. */
+  private startProbe() {
+    if (this.probeTimer || this.disposed) return;
+    const interval = this.core.opts.probeIntervalMs ?? 5_000;
+    const tick = async () => {
+      this.probeTimer = null;
+      if (this.disposed || this.connectivity.online !== false) return;
+      // A local server that failed to start is not retried in a loop.
+      if (this.kind === 'local' && this.core.embedded.state.state === 'failed') return;
+      await this.client.probe();
+      if (this.connectivity.online === false && !this.disposed) this.probeTimer = setTimeout(tick, interval).unref();
+    };
+    this.probeTimer = setTimeout(tick, interval).unref();
+  }
+
+  private stopProbe() {
+    if (this.probeTimer) clearTimeout(this.probeTimer);
+    this.probeTimer = null;
+  }
+
+  dispose() {
+    this.disposed = true;
+    this.stopProbe();
+    this.client.forget();
+  }
+
+  /** A read served from the server, or from the cache (stale) when the server cannot be reached. */
+  async cachedRead<T>(key: string, fetch: () => Promise<T>, fallback?: () => Promise<CacheEntry<T> | null>, onFresh?: (data: T, at: string) => Promise<void>): Promise<CachedOf<T>> {
+    try {
+      const data = await fetch();
+      const fetchedAt = new Date().toISOString();
+      await this.cache.put(key, data, fetchedAt);
+      if (onFresh) await onFresh(data, fetchedAt);
+      return { data, stale: false, fetchedAt };
+    } catch (err) {
+      if (!isNetworkError(err)) throw err;
+      const hit = (await this.cache.get<T>(key)) ?? (fallback ? await fallback() : null);
+      if (!hit) throw err;
+      return { data: hit.data, stale: true, fetchedAt: hit.fetchedAt };
+    }
+  }
+
+  async template(id: number): Promise<CachedOf<IntegrationTemplate>> {
+    return this.cachedRead(
+      `template:${id}`,
+      () => this.client.request<IntegrationTemplate>('GET', `/api/integration-templates/${id}`),
+      () => this.cache.getItem<IntegrationTemplate>('templates', id),
+      (t, at) => this.cache.putItems('templates', [t], at),
+    );
+  }
+
+  private async draftTemplate(id: number): Promise<DraftTemplate | null> {
+    let t: IntegrationTemplate | null = null;
+    try {
+      t = (await this.template(id)).data;
+    } catch (err) {
+      if (!isNetworkError(err) && !(err instanceof LoctelliError && err.code === 'signed_out')) throw err;
+      t = (await this.cache.getItem<IntegrationTemplate>('templates', id))?.data ?? null;
+    }
+    return t ? { id: t.id, displayName: t.displayName, configSchema: t.configSchema, updatedAt: t.updatedAt } : null;
+  }
+
+  private async baseSnapshot(integrationId: number, version: number): Promise<DraftBaseSnapshot | null> {
+    let i: Integration | null = null;
+    try {
+      i = (await this.integration(integrationId)).data;
+    } catch {
+      i = (await this.cache.getItem<Integration>('integrations', integrationId))?.data ?? null;
+    }
+    if (!i || i.version !== version) return null;
+    return { version: i.version, name: i.name, description: i.description, isActive: i.isActive, config: i.config };
+  }
+
+  async integration(id: number): Promise<CachedOf<Integration>> {
+    return this.cachedRead(
+      `integration:${id}`,
+      () => this.client.request<Integration>('GET', `/api/integrations/${id}`),
+      () => this.cache.getItem<Integration>('integrations', id),
+      (i, at) => this.cache.putItems('integrations', [i], at),
+    );
+  }
+
+  /** Offline: the last copy of this exact page, else every cached integration matching the filters. */
+  async integrations(filters: Record<string, unknown>): Promise<CachedOf<IntegrationPage>> {
+    const key = `integrations:${canonical(filters)}`;
+    try {
+      return await this.cachedRead(
+        key,
+        () => this.client.request<IntegrationPage>('GET', '/api/integrations', { query: filters }),
+        undefined,
+        (page, at) => this.cache.putItems('integrations', page.items, at),
+      );
+    } catch (err) {
+      if (!isNetworkError(err)) throw err;
+      const all = await this.cache.allItems<Integration>('integrations');
+      if (all.length === 0) throw err;
+      const q = typeof filters.q === 'string' ? filters.q.toLowerCase() : null;
+      const hits = all
+        .filter(({ data: i }) =>
+          (filters.subAccountId === undefined || i.subAccountId === filters.subAccountId) &&
+          (filters.status === undefined || i.status === filters.status) &&
+          (filters.templateId === undefined || i.integrationTemplateId === filters.templateId) &&
+          (!q || i.name.toLowerCase().includes(q) || (i.description ?? '').toLowerCase().includes(q) || i.template.displayName.toLowerCase().includes(q)),
+        )
+        .sort((a, b) => b.data.id - a.data.id);
+      const fetchedAt = hits.reduce((min, h) => (h.fetchedAt < min ? h.fetchedAt : min), new Date().toISOString());
+      return { data: { items: hits.map((h) => h.data), nextCursor: null }, stale: true, fetchedAt };
+    }
+  }
+}
+
+/** Canonical JSON of a filter object (sorted keys, undefined dropped), for cache keys. */
+export function canonical(v: Record<string, unknown>): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).sort(([a], [b]) => a.localeCompare(b))));
+}
+
+export class ConsoleCore {
+  readonly settings: SettingsStore;
+  readonly vault: CredentialVault;
+  readonly profiles: ProfileStore;
+  readonly embedded: EmbeddedServer;
+  private readonly runtimes = new Map<string, ProfileRuntime>();
+  private readonly bus = new EventEmitter();
+  private readonly syncWatches = new Map<string, NodeJS.Timeout | true>();
+  private stopped = false;
+
+  constructor(readonly opts: ConsoleCoreOptions) {
+    this.bus.setMaxListeners(100);
+    this.settings = new SettingsStore(opts.openStore('settings'));
+    this.vault = new CredentialVault(opts.cipher, opts.openStore('vault'), () => this.settings.insecureCredentialStorageAccepted());
+    this.profiles = new ProfileStore(opts.openStore('profiles'), opts.userDataDir);
+    this.embedded = new EmbeddedServer({ dataDir: embeddedDataDir(opts.userDataDir), vault: this.vault, startServer: opts.startServer, logger: opts.logger });
+    this.embedded.onStateChange((s) => {
+      if (s.state === 'running' || s.state === 'failed') void this.session(LOCAL_PROFILE_ID).then((x) => this.emit('session.changed', x));
+    });
+  }
+
+  /** Starts the Local workspace's server in the background when it is the active profile. */
+  start(): void {
+    if (this.profiles.activeId() === LOCAL_PROFILE_ID) void this.embedded.start().catch(() => {});
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.syncWatches.values()) if (t !== true) clearTimeout(t);
+    this.syncWatches.clear();
+    for (const rt of this.runtimes.values()) rt.dispose();
+    this.runtimes.clear();
+    await this.embedded.stop();
+    this.bus.removeAllListeners();
+  }
+
+  emit<E extends EventName>(event: E, payload: EventPayload<E>) {
+    if (this.stopped) return;
+    this.bus.emit('event', event, payload);
+  }
+
+  onEvent(listener: (event: EventName, payload: unknown) => void): () => void {
+    this.bus.on('event', listener);
+    return () => this.bus.off('event', listener);
+  }
+
+  runtime(id: string): ProfileRuntime {
+    let rt = this.runtimes.get(id);
+    if (!rt) {
+      const p = this.profiles.get(id);
+      rt = new ProfileRuntime(p.id, p.kind, this, p.baseUrl);
+      this.runtimes.set(id, rt);
+    }
+    return rt;
+  }
+
+  active(): ProfileRuntime {
+    return this.runtime(this.profiles.activeId());
+  }
+
+  dropRuntime(id: string) {
+    this.runtimes.get(id)?.dispose();
+    this.runtimes.delete(id);
+  }
+
+  async session(id = this.profiles.activeId()): Promise<Session> {
+    const profile = this.profiles.view(id);
+    const rt = this.runtime(id);
+    let state: Session['state'];
+    let error: string | null = null;
+    if (profile.kind === 'local') {
+      const s = this.embedded.state;
+      if (rt.localSignedOut) state = 'signed_out';
+      else if (s.state === 'starting' || s.state === 'stopped') state = 'starting';
+      else if (s.state === 'failed') {
+        state = 'signed_out';
+        error = s.error;
+      } else {
+        // Running: the Local workspace signs in by itself (loopback, fast), so the session knows who.
+        try {
+          await rt.client.ensureSession();
+          state = 'signed_in';
+        } catch (err) {
+          state = 'signed_out';
+          error = `The Local workspace could not sign in: ${(err as Error).message}`;
+        }
+      }
+    } else {
+      state = rt.client.hasAccessToken || this.vault.get(vaultNames.refreshToken(id)) ? 'signed_in' : 'signed_out';
+    }
+    const admin: AdminIdentity | null = state === 'signed_out' ? null : this.profiles.get(id).admin;
+    return { profile, state, admin, connectivity: rt.connectivity, error };
+  }
+
+  /** Polls a sync run the user started and pushes its progress until it finishes. */
+  watchSync(profileId: string, integrationId: number, syncRunId: number, initialStatus: string) {
+    const key = `${profileId}:${syncRunId}`;
+    if (this.syncWatches.has(key) || this.stopped) return;
+    const rt = this.runtime(profileId);
+    const interval = this.opts.syncPollMs ?? 1_000;
+    let failures = 0;
+    let lastSent = '';
+    const push = (status: string, run: SyncRun | null, message: string | null) => {
+      const finished = (FINISHED_SYNC_STATUSES as readonly string[]).includes(status);
+      const progress = run?.progress && typeof run.progress === 'object' ? run.progress : null;
+      const sig = JSON.stringify([status, progress, message]);
+      if (sig !== lastSent || finished) {
+        lastSent = sig;
+        this.emit('sync.progress', { profileId, integrationId, syncRunId, status, progress, finished, message, at: new Date().toISOString(), run });
+      }
+      if (finished && status === 'failed') this.opts.notify?.({ title: 'Sync failed', body: message ?? `Sync run ${syncRunId} failed` });
+      return finished;
+    };
+    push(initialStatus, null, null);
+    const tick = async () => {
+      if (this.stopped) return;
+      try {
+        const run = await rt.client.request<SyncRun>('GET', `/api/sync-runs/${syncRunId}`, { feature: 'sync runs' });
+        failures = 0;
+        const message = run.error && typeof run.error === 'object' ? String((run.error as { message?: unknown }).message ?? '') || null : null;
+        if (push(String(run.status), run, message)) {
+          this.syncWatches.delete(key);
+          return;
+        }
+      } catch (err) {
+        failures++;
+        const code = (err as LoctelliError).code;
+        if (code === 'not_available' || code === 'not_found' || code === 'signed_out' || failures >= 30) {
+          this.syncWatches.delete(key);
+          return;
+        }
+      }
+      if (!this.stopped) this.syncWatches.set(key, setTimeout(tick, interval).unref());
+    };
+    this.syncWatches.set(key, setTimeout(tick, interval).unref());
+  }
+}
+
+export function createConsoleCore(opts: ConsoleCoreOptions): ConsoleCore {
+  return new ConsoleCore(opts);
+}

@@ -1,0 +1,208 @@
+import type { SubAccount } from '../../shared/api/subaccounts';
+import type { Integration, IntegrationSummary, TestResult } from '../../shared/api/integrations';
+import type { AuditEntry } from '../../shared/api/audit';
+import type { IntegrationTemplate } from '../../shared/api/templates';
+import type { Handlers } from '../../shared/ipc/contract';
+import { LoctelliError } from '../../shared/ipc/errors';
+import { LOCAL_PROFILE_ID, type SyncRun, type SyncRunPage, type SyncStarted } from '../../shared/ipc/schemas';
+import { canonical, type ConsoleCore } from '../core';
+import { parseExternalUrl } from '../shell/security';
+
+/** Provider connection tests are bounded at 15 s on the server; leave room for the round trip. */
+const TEST_TIMEOUT_MS = 45_000;
+
+/**
+ * The implementation of every contract method on top of the core's services. Arguments arrive already
+ * validated against the contract by the dispatcher.
+ */
+export function createHandlers(core: ConsoleCore): Handlers {
+  const rt = () => core.active();
+  const api = () => rt().client;
+  const testTimeout = core.opts.timeouts?.testMs ?? TEST_TIMEOUT_MS;
+
+  const afterWrite = async (i: Integration) => {
+    await rt().cache.putItems('integrations', [i]);
+    return i;
+  };
+
+  return {
+    'app.info': async () => ({ version: core.opts.appVersion, runtime: core.opts.runtime, platform: core.opts.platform ?? process.platform }),
+    'app.openExternal': async (url) => {
+      const parsed = parseExternalUrl(url);
+      if (!parsed) throw new LoctelliError('not_allowed', 'Only https links can be opened');
+      if (!core.opts.openExternal) return { opened: false };
+      await core.opts.openExternal(parsed);
+      return { opened: true };
+    },
+
+    'auth.getSession': async () => {
+      const id = core.profiles.activeId();
+      if (id === LOCAL_PROFILE_ID) void core.embedded.start().catch(() => {});
+      else if (!core.runtime(id).client.hasAccessToken) {
+        // Stored credentials are checked in the background: a rejected refresh pushes session.signedOut.
+        void core.runtime(id).client.ensureSession().catch(() => {});
+      }
+      return core.session(id);
+    },
+    'auth.signIn': async (credentials) => {
+      const r = rt();
+      if (r.kind === 'local') {
+        r.localSignedOut = false;
+        await r.client.ensureSession();
+      } else {
+        if (!credentials) throw new LoctelliError('invalid_payload', 'Enter your email and password', { inputErrors: { '0': 'is required' } });
+        await r.client.signIn(credentials.email, credentials.password);
+      }
+      const s = await core.session(r.id);
+      core.emit('session.changed', s);
+      return s;
+    },
+    'auth.signOut': async () => {
+      const r = rt();
+      await r.client.signOut();
+      if (r.kind === 'local') r.localSignedOut = true;
+      core.profiles.setAdmin(r.id, null);
+      const s = await core.session(r.id);
+      core.emit('session.changed', s);
+      return s;
+    },
+
+    'profiles.list': async () => core.profiles.list(),
+    'profiles.add': async (input) => core.profiles.add(input),
+    'profiles.remove': async (id) => {
+      core.profiles.get(id);
+      if (id === LOCAL_PROFILE_ID) throw new LoctelliError('not_allowed', 'The Local workspace cannot be removed');
+      const r = core.runtime(id);
+      const wasActive = core.profiles.activeId() === id;
+      await r.client.signOut().catch(() => {});
+      await r.drafts.clear();
+      await r.cache.clear();
+      core.vault.deletePrefix(`refresh:${id}`);
+      core.dropRuntime(id);
+      core.profiles.remove(id);
+      if (wasActive) {
+        core.start();
+        core.emit('session.changed', await core.session());
+      }
+      return core.profiles.list();
+    },
+    'profiles.switch': async (id) => {
+      core.profiles.setActive(id);
+      if (id === LOCAL_PROFILE_ID) void core.embedded.start().catch(() => {});
+      const s = await core.session(id);
+      core.emit('session.changed', s);
+      return s;
+    },
+
+    'templates.list': async (query = {}) =>
+      rt().cachedRead(
+        `templates:${canonical(query)}`,
+        () => api().request<IntegrationTemplate[]>('GET', '/api/integration-templates', { query }),
+        undefined,
+        (list, at) => rt().cache.putItems('templates', list, at),
+      ),
+    'templates.get': async (id) => rt().template(id),
+    'templates.create': async (body) => {
+      const t = await api().request<IntegrationTemplate>('POST', '/api/integration-templates', { body });
+      await rt().cache.putItems('templates', [t]);
+      return t;
+    },
+    'templates.update': async (id, body) => {
+      const t = await api().request<IntegrationTemplate>('PUT', `/api/integration-templates/${id}`, { body });
+      await rt().cache.putItems('templates', [t]);
+      return t;
+    },
+    'templates.delete': async (id) => {
+      await api().request('DELETE', `/api/integration-templates/${id}`);
+      await rt().cache.deleteItem('templates', id);
+      return { deleted: true as const };
+    },
+
+    'subaccounts.list': async () => rt().cachedRead('subaccounts', () => api().request<SubAccount[]>('GET', '/api/subaccounts')),
+
+    'integrations.list': async (filters = {}) => rt().integrations(filters),
+    'integrations.get': async (id) => rt().integration(id),
+    'integrations.create': async (body) => afterWrite(await api().request<Integration>('POST', '/api/integrations', { body })),
+    'integrations.update': async (id, body) => afterWrite(await api().request<Integration>('PUT', `/api/integrations/${id}`, { body })),
+    'integrations.delete': async (id) => {
+      await api().request('DELETE', `/api/integrations/${id}`);
+      await rt().cache.deleteItem('integrations', id);
+      return { deleted: true as const };
+    },
+    'integrations.activate': async (id) => afterWrite(await api().request<Integration>('POST', `/api/integrations/${id}/activate`)),
+    'integrations.deactivate': async (id) => afterWrite(await api().request<Integration>('POST', `/api/integrations/${id}/deactivate`)),
+    'integrations.test': async (id) => api().request<TestResult>('POST', `/api/integrations/${id}/test`, { timeoutMs: testTimeout }),
+    'integrations.testConfig': async (templateId, config) =>
+      api().request<TestResult>('POST', `/api/integration-templates/${templateId}/test`, { body: { config }, timeoutMs: testTimeout }),
+    'integrations.summary': async (query = {}) =>
+      rt().cachedRead(`summary:${canonical(query)}`, () => api().request<IntegrationSummary>('GET', '/api/integrations/summary', { query })),
+    'integrations.sync': async (id) => {
+      const r = rt();
+      const started = await r.client.request<Partial<SyncStarted> & { id?: number }>('POST', `/api/integrations/${id}/sync`, { feature: 'syncing' });
+      const syncRunId = Number(started.syncRunId ?? started.id);
+      const status = String(started.status ?? 'queued');
+      if (!Number.isInteger(syncRunId)) throw new LoctelliError('server_error', 'The server started a sync but did not say which run');
+      core.watchSync(r.id, id, syncRunId, status);
+      return { syncRunId, status, alreadyRunning: started.alreadyRunning === true };
+    },
+    'syncRuns.list': async (integrationId, query = {}) => {
+      const res = await api().request<SyncRunPage | SyncRun[]>('GET', `/api/integrations/${integrationId}/sync-runs`, { query, feature: 'sync history' });
+      return Array.isArray(res) ? { items: res, nextCursor: null } : { items: res.items ?? [], nextCursor: res.nextCursor ?? null };
+    },
+
+    'audit.list': async (query = {}) => api().request<{ items: AuditEntry[]; nextCursor: string | null }>('GET', '/api/audit-log', { query }),
+
+    'drafts.list': async () => rt().drafts.list(),
+    'drafts.get': async (id) => rt().drafts.get(id),
+    'drafts.save': async (input) => rt().drafts.save(input),
+    'drafts.discard': async (id) => ({ discarded: await rt().drafts.discard(id) }),
+    'drafts.submit': async (id) => {
+      const r = rt();
+      const { draft, config } = await r.drafts.reveal(id);
+      let saved: Integration;
+      if (draft.kind === 'create') {
+        if (draft.subAccountId === null) {
+          throw new LoctelliError('validation', 'Choose the subaccount this integration belongs to', { inputErrors: { subAccountId: 'is required' } });
+        }
+        saved = await r.client.request<Integration>('POST', '/api/integrations', {
+          body: {
+            subAccountId: draft.subAccountId,
+            integrationTemplateId: draft.integrationTemplateId,
+            name: draft.name,
+            description: draft.description,
+            ...(draft.isActive !== null ? { isActive: draft.isActive } : {}),
+            config,
+          },
+        });
+      } else {
+        saved = await r.client.request<Integration>('PUT', `/api/integrations/${draft.integrationId}`, {
+          body: {
+            version: draft.baseVersion!,
+            name: draft.name,
+            description: draft.description,
+            ...(draft.isActive !== null ? { isActive: draft.isActive } : {}),
+            config,
+          },
+        });
+      }
+      await r.cache.putItems('integrations', [saved]);
+      await r.drafts.discard(id);
+      return saved;
+    },
+
+    'settings.get': async () => ({ theme: core.settings.theme(), credentialStorage: core.vault.status() }),
+    'settings.set': async (patch) => {
+      if (patch.theme !== undefined) core.settings.setTheme(patch.theme);
+      if (patch.acceptInsecureCredentialStorage !== undefined && patch.acceptInsecureCredentialStorage !== core.settings.insecureCredentialStorageAccepted()) {
+        const status = core.vault.status();
+        if (patch.acceptInsecureCredentialStorage && !status.canAcceptInsecure) {
+          throw new LoctelliError('not_allowed', 'Credentials are already stored securely, or this system cannot store them at all');
+        }
+        core.settings.setInsecureCredentialStorageAccepted(patch.acceptInsecureCredentialStorage);
+        core.vault.policyChanged();
+        for (const p of core.profiles.list().profiles) await core.runtime(p.id).drafts.repersist();
+      }
+      return { theme: core.settings.theme(), credentialStorage: core.vault.status() };
+    },
+  };
+}

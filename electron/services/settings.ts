@@ -1,0 +1,24 @@
+import type { Theme } from '../../shared/ipc/schemas';
+import type { KeyValueStore } from './kv-store';
+
+/** The console's own preferences (global, not per profile). */
+export class SettingsStore {
+  constructor(private readonly store: KeyValueStore) {}
+
+  theme(): Theme {
+    const t = this.store.get('theme');
+    return t === 'light' || t === 'dark' ? t : 'system';
+  }
+
+  setTheme(theme: Theme) {
+    this.store.set('theme', theme);
+  }
+
+  insecureCredentialStorageAccepted(): boolean {
+    return this.store.get('acceptInsecureCredentialStorage') === true;
+  }
+
+  setInsecureCredentialStorageAccepted(v: boolean) {
+    this.store.set('acceptInsecureCredentialStorage', v);
+  }
+}
