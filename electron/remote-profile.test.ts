@@ -291,6 +291,30 @@ describe('console core on a remote profile', () => {
     await expect(call('integrations.sync', fbIntegration.id)).rejects.toMatchObject({ code: 'unprocessable' });
   });
 
+  it('reads synced records, sync runs, webhook deliveries and metrics; rotates the webhook secret once', async () => {
+    const target: Integration = (await call('integrations.list', { subAccountId: subB })).data.items.find((i: Integration) => i.config.locationId === validConfig.locationId);
+    const runs = await call('syncRuns.list', target.id);
+    const run = await call('syncRuns.get', runs.items[0].id);
+    expect(run).toMatchObject({ id: runs.items[0].id, integrationId: target.id, status: 'succeeded' });
+    const records = await call('integrations.records', target.id, { kind: 'contact', limit: 5 });
+    expect(records.totals).toEqual({ contact: 30 });
+    expect(records.items).toHaveLength(5);
+    expect((await call('integrations.webhookEvents', target.id)).items).toEqual([]);
+    const rotated = await call('integrations.rotateWebhookSecret', target.id);
+    expect(rotated.webhookUrl).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/api/webhooks/${target.id}$`));
+    expect(rotated.webhookSecret.length).toBeGreaterThanOrEqual(24);
+    expect(JSON.stringify(await call('integrations.get', target.id))).not.toContain(rotated.webhookSecret);
+    const metrics = await call('metrics.get', {});
+    expect(metrics.syncReliability30d).toBeGreaterThan(0);
+    const created = await call('subaccounts.create', { name: 'Gamma Gardens' });
+    expect((await call('subaccounts.update', created.id, { description: 'Landscaping' })).description).toBe('Landscaping');
+    const admin = await call('admins.create', { name: 'Gina', email: 'gina@loctelli.test', password: 'gina-password-123', subAccountIds: [created.id] });
+    expect((await call('admins.list')).map((a: { email: string }) => a.email)).toContain('gina@loctelli.test');
+    expect((await call('admins.update', admin.id, { subAccountIds: [] })).subAccountIds).toEqual([]);
+    expect(await call('subaccounts.delete', created.id)).toEqual({ deleted: true });
+    await expect(call('subaccounts.delete', subB)).rejects.toMatchObject({ code: 'conflict' });
+  });
+
   it('pushes session.signedOut when the server revokes the session', async () => {
     const id = (await call('auth.getSession')).profile.id;
     const token = host.core.vault.get(`refresh:${id}`)!;

@@ -1,6 +1,10 @@
 import type { SubAccount } from '../../shared/api/subaccounts';
 import type { Integration, IntegrationSummary, TestResult } from '../../shared/api/integrations';
+import type { Static } from 'typebox';
+import type { Admin } from '../../shared/api/admins';
 import type { AuditEntry } from '../../shared/api/audit';
+import type { Metrics } from '../../shared/api/metrics';
+import type { RecordPage, WebhookEventPage } from '../../shared/api/sync';
 import type { IntegrationTemplate } from '../../shared/api/templates';
 import type { Handlers } from '../../shared/ipc/contract';
 import { LoctelliError } from '../../shared/ipc/errors';
@@ -149,6 +153,26 @@ export function createHandlers(core: ConsoleCore): Handlers {
       const res = await api().request<SyncRunPage | SyncRun[]>('GET', `/api/integrations/${integrationId}/sync-runs`, { query, feature: 'sync history' });
       return Array.isArray(res) ? { items: res, nextCursor: null } : { items: res.items ?? [], nextCursor: res.nextCursor ?? null };
     },
+
+    'subaccounts.create': async (body) => api().request<SubAccount>('POST', '/api/subaccounts', { body }),
+    'subaccounts.update': async (id, body) => api().request<SubAccount>('PUT', `/api/subaccounts/${id}`, { body }),
+    'subaccounts.delete': async (id, query = {}) => {
+      await api().request('DELETE', `/api/subaccounts/${id}`, { query });
+      return { deleted: true as const };
+    },
+    'admins.list': async () => api().request<Admin[]>('GET', '/api/admins'),
+    'admins.create': async (body) => api().request<Admin>('POST', '/api/admins', { body }),
+    'admins.update': async (id, body) => api().request<Admin>('PUT', `/api/admins/${id}`, { body }),
+
+    'syncRuns.get': async (id) => api().request<SyncRun>('GET', `/api/sync-runs/${id}`, { feature: 'sync history' }),
+    'integrations.records': async (id, query = {}) => api().request<Static<typeof RecordPage>>('GET', `/api/integrations/${id}/records`, { query, feature: 'synced records' }),
+    'integrations.webhookEvents': async (id, query = {}) =>
+      api().request<Static<typeof WebhookEventPage>>('GET', `/api/integrations/${id}/webhook-events`, { query, feature: 'webhook deliveries' }),
+    'integrations.rotateWebhookSecret': async (id) => {
+      const res = await api().request<{ webhookSecret: string; webhookPath: string }>('POST', `/api/integrations/${id}/webhook-secret`, { feature: 'webhooks' });
+      return { webhookSecret: res.webhookSecret, webhookUrl: `${(await api().baseUrl()).replace(/\/$/, '')}${res.webhookPath}` };
+    },
+    'metrics.get': async (query = {}) => api().request<Metrics>('GET', '/api/metrics', { query, feature: 'metrics' }),
 
     'audit.list': async (query = {}) => api().request<{ items: AuditEntry[]; nextCursor: string | null }>('GET', '/api/audit-log', { query }),
 

@@ -49,6 +49,11 @@ export class ApiClient {
   /** Counters for tests and diagnostics. */
   readonly stats = { refreshes: 0, logins: 0, requests: 0 };
 
+  /** The server's base URL (webhook addresses are built from it). */
+  baseUrl(): Promise<string> {
+    return this.opts.baseUrl();
+  }
+
   constructor(private readonly opts: ApiClientOptions) {
     this.http = axios.create({
       timeout: opts.timeoutMs ?? 15_000,

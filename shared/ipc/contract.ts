@@ -19,7 +19,10 @@ import {
   TestResult,
   UpdateIntegrationBody,
 } from '../api/integrations';
-import { SubAccount } from '../api/subaccounts';
+import { Admin, CreateAdminBody, UpdateAdminBody } from '../api/admins';
+import { Metrics, MetricsQuery } from '../api/metrics';
+import { CreateSubAccountBody, DeleteSubAccountQuery, SubAccount, UpdateSubAccountBody } from '../api/subaccounts';
+import { PageQuery, RecordPage, RecordsQuery, WebhookEventPage } from '../api/sync';
 import { CreateTemplateBody, IntegrationTemplate, ListTemplatesQuery, UpdateTemplateBody } from '../api/templates';
 import { Timestamp } from '../api/common';
 import { EVENT_NAMES, METHOD_NAMES } from './methods';
@@ -89,6 +92,16 @@ export const contract = {
   'templates.delete': method([Id], Deleted),
 
   'subaccounts.list': method([], Cached(Type.Array(SubAccount))),
+  /** super_admin only. */
+  'subaccounts.create': method([CreateSubAccountBody], SubAccount),
+  'subaccounts.update': method([Id, UpdateSubAccountBody], SubAccount),
+  /** Refused with `conflict` while it has integrations, unless `{force: true}`. */
+  'subaccounts.delete': method([Id, Type.Optional(DeleteSubAccountQuery)], Deleted, 1),
+
+  /** super_admin only. */
+  'admins.list': method([], Type.Array(Admin)),
+  'admins.create': method([CreateAdminBody], Admin),
+  'admins.update': method([Id, UpdateAdminBody], Admin),
 
   /** A page of integrations; offline, the cached ones matching the filters (nextCursor null). */
   'integrations.list': method([Type.Optional(ListIntegrationsQuery)], Cached(IntegrationPage), 0),
@@ -109,6 +122,19 @@ export const contract = {
   'integrations.sync': method([Id], SyncStarted),
   /** Sync history of an integration; `not_available` when the server has no sync API. */
   'syncRuns.list': method([Id, Type.Optional(SyncRunsQuery)], SyncRunPage, 1),
+  'syncRuns.get': method([Id], SyncRun),
+  /** Synced records of an integration, newest first, with totals per kind. */
+  'integrations.records': method([Id, Type.Optional(RecordsQuery)], RecordPage, 1),
+  /** Recent webhook deliveries with their verification result. */
+  'integrations.webhookEvents': method([Id, Type.Optional(PageQuery)], WebhookEventPage, 1),
+  /**
+   * Makes a new webhook secret (Facebook's verify token) and returns it this once, with the address to paste
+   * into the provider: the one deliberate exception to "no secret reaches the renderer", because the person
+   * must copy it into the provider's console. It is never readable again.
+   */
+  'integrations.rotateWebhookSecret': method([Id], Type.Object({ webhookSecret: Type.String(), webhookUrl: Type.String() })),
+  /** The success metrics; `not_available` when the server has no metrics API. */
+  'metrics.get': method([Type.Optional(MetricsQuery)], Metrics, 0),
 
   'audit.list': method([Type.Optional(ListAuditQuery)], AuditPage, 0),
 
