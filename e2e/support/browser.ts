@@ -1,0 +1,32 @@
+/**
+ * Debian Chromium through playwright-core, headless, with no background traffic, for the console served
+ * by `npm run dev:browser`.
+ */
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export async function launch(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+  });
+}
+
+/** Collects console errors and CSP violations so a test can assert the page ran cleanly. */
+export function watchProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  return problems;
+}
+
+export async function setTheme(page: Page, theme: 'light' | 'dark' | 'system') {
+  await page.evaluate(`window.loctelli.settings.set({ theme: ${JSON.stringify(theme)} })`);
+  await page.reload();
+}
