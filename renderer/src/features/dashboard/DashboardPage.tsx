@@ -40,7 +40,11 @@ export function DashboardPage() {
     queries: sample.map((i) => ({ queryKey: keys.syncRuns(i.id), queryFn: () => loctelli().syncRuns.list(i.id, { limit: 50 }), retry: false, staleTime: 30_000 })),
   });
   const runs = useMemo(() => runQueries.flatMap((q, k) => (q.data?.items ?? []).map((r) => ({ run: r as SyncRun, integration: sample[k] }))), [runQueries, sample]);
-  const buckets = useMemo(() => bucketRuns(runs.map((r) => r.run)), [runs]);
+  // The server's daily counts cover every visible integration; the sampled history is the fallback for servers without metrics.
+  const buckets = useMemo(
+    () => metrics.data?.dailyRuns?.map((d) => ({ day: d.day, succeeded: d.succeeded, failed: d.failed, other: 0 })) ?? bucketRuns(runs.map((r) => r.run)),
+    [metrics.data, runs],
+  );
   const audit = useQuery({ queryKey: keys.audit({ limit: 15, ...(scope ? { subAccountId: scope } : {}) }), queryFn: () => loctelli().audit.list({ limit: 15, ...(scope ? { subAccountId: scope } : {}) }) });
 
   // Client-side figures when the server has no metrics endpoint: adoption from the subaccount list,
@@ -131,9 +135,9 @@ export function DashboardPage() {
         <section className="card" aria-labelledby="chart-title">
           <header className="card-header">
             <h2 id="chart-title">Sync activity</h2>
-            <span className="muted small">last 14 days · {sample.length} most recently synced</span>
+            <span className="muted small">last 14 days{metrics.data ? '' : ` · ${sample.length} most recently synced`}</span>
           </header>
-          <div className="card-body">{runs.length ? <ActivityChart buckets={buckets} /> : <EmptyState icon="history" title="No syncs yet" />}</div>
+          <div className="card-body">{buckets.some((b) => b.succeeded + b.failed + b.other > 0) ? <ActivityChart buckets={buckets} /> : <EmptyState icon="history" title="No syncs yet" />}</div>
         </section>
       </div>
 
