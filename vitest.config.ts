@@ -41,6 +41,18 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        // The console end to end: Chromium on `dev:browser` (real server on PGlite) and the provider fakes.
+        test: {
+          name: 'e2e',
+          include: ['e2e/**/*.e2e.test.ts'],
+          globalSetup: ['e2e/support/global-setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+          expect: { poll: { timeout: 20_000, interval: 200 } },
+        },
+      },
       ...(withPostgres
         ? [{ test: { name: 'postgres', include: dbTests, env: { TEST_DB: 'postgres' }, testTimeout: 60_000, hookTimeout: 120_000 } }]
         : []),

@@ -4,7 +4,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { AppContext } from './context';
 import { installErrorHandling } from './http/error-handler';
-import { createAjv } from './http/validation';
+import { createAjv, findNulCharacter } from './http/validation';
+import { badRequest } from './http/errors';
 import { adminsPlugin } from './plugins/admins';
 import { auditPlugin } from './plugins/audit';
 import { authPlugin } from './plugins/auth';
@@ -46,6 +47,13 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   app.decorate('ctx', opts.ctx);
   app.decorateRequest('admin', null as never);
   installErrorHandling(app);
+  // Text with NUL characters cannot be stored (or even compared) by PostgreSQL: refuse it up front, with its path.
+  app.addHook('preValidation', async (req) => {
+    for (const [part, value] of [['params', req.params], ['querystring', req.query], ['body', req.body]] as const) {
+      const path = findNulCharacter(value, `/${part}`);
+      if (path) throw badRequest(`Invalid request: ${path} contains a NUL character`, [{ path, message: 'must not contain NUL characters' }]);
+    }
+  });
 
   await app.register(swagger, {
     openapi: {

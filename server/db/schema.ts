@@ -134,6 +134,8 @@ export const integrations = pgTable(
     index('integrations_sub_account_id_idx').on(t.subAccountId, t.id),
     index('integrations_template_idx').on(t.integrationTemplateId),
     index('integrations_status_idx').on(t.status),
+    // The summary counts by (subaccount, status, on/off) from this index alone (index-only scan), without reading the rows.
+    index('integrations_summary_idx').on(t.subAccountId, t.status, t.isActive),
     check('integrations_status_check', sql`${t.status} in ('pending', 'active', 'error', 'disconnected')`),
   ],
 );

@@ -9,7 +9,8 @@ export function decodeCursor(cursor: string | undefined): number | undefined {
   if (cursor === undefined) return undefined;
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   const m = /^i:(\d{1,10})$/.exec(text);
-  if (!m) throw badRequest('Invalid cursor', [{ path: '/querystring/cursor', message: 'is not a cursor this API issued' }]);
+  // Ids are 32-bit integers: a larger one would reach the database as an out-of-range value (a 500).
+  if (!m || Number(m[1]) > 2147483647) throw badRequest('Invalid cursor', [{ path: '/querystring/cursor', message: 'is not a cursor this API issued' }]);
   return Number(m[1]);
 }
 

@@ -41,3 +41,25 @@ export function ajvErrorsToDetails(errors: ErrorObject[] | null | undefined, pre
   if (out.length === 0 && errors?.length) out.push({ path: prefix || '/', message: errors[0].message ?? 'is invalid' });
   return out;
 }
+
+/**
+ * The JSON Pointer of the first string (value or key) holding a NUL character, or null. PostgreSQL cannot
+ * store U+0000 in text or jsonb, so such input would otherwise fail in the database as a 500. Iterative,
+ * so deeply nested input cannot exhaust the stack.
+ */
+export function findNulCharacter(value: unknown, prefix: string): string | null {
+  const stack: Array<[unknown, string]> = [[value, prefix]];
+  while (stack.length) {
+    const [v, path] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) return path || '/';
+    } else if (v && typeof v === 'object' && !Buffer.isBuffer(v)) {
+      for (const [k, child] of Object.entries(v)) {
+        const childPath = `${path}/${escapePointer(k)}`;
+        if (k.includes('\u0000')) return childPath;
+        stack.push([child, childPath]);
+      }
+    }
+  }
+  return null;
+}

@@ -98,7 +98,7 @@ export function StepTest({
             <Icon name="refresh" size={14} /> {current ? 'Test again' : 'Test connection'}
           </button>
         ) : null}
-        {online && current && !current.ok ? (
+        {online && ((current && !current.ok) || (!running && !current && error)) ? (
           <button type="button" className="btn" onClick={onNext} title="Save without a working connection; it stays Pending">
             Continue anyway
           </button>

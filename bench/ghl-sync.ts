@@ -1,0 +1,123 @@
+/**
+ * ghl-sync: GoHighLevel contact sync against the local fake.
+ *  1. Rate: 100,000 contacts (--quick: 20,000 with a 2 s window) through the fake limited to 100 requests / 10 s per
+ *     location, stored through the real path (handler → upsertRecords → sync_records). Reported: achieved request
+ *     rate / allowed rate [≥ 0.95] and 429s [0]. n requests at the allowed rate take floor((n-1)/100) windows from the
+ *     first to the last; the ratio is that time over the time they actually took.
+ *  2. Ingest: the fake's limit lifted; contacts/s through the real path (fake HTTP → handler → upsertRecords) over a
+ *     plain batched upsert of the same rows (100 per statement, like the pages) into the same table [≥ 0.7].
+ *     Subject and baseline alternate, each into a fresh integration.
+ */
+import { sql } from 'drizzle-orm';
+import { syncRecords } from '../server/db/schema';
+import type { Database } from '../server/db/connect';
+import { FAKE_LOCATION_ID, FAKE_VALID_TOKEN, startFakeGhl } from '../server/providers/gohighlevel/fake';
+import { createGoHighLevelHandler } from '../server/providers/gohighlevel/handler';
+import { RateLimiterRegistry } from '../server/providers/gohighlevel/rate-limiter';
+import type { SyncContext, SyncRecord } from '../server/providers/registry';
+import { upsertRecords } from '../server/sync/records';
+import { insertIntegrations, seedBase } from './fixtures';
+import { median, now, openBenchDatabase, record, type BenchArgs, type DbKind } from './lib';
+
+function realSyncContext(database: Database, integrationId: number, onBatch?: (n: number) => void): SyncContext {
+  return {
+    signal: new AbortController().signal,
+    since: null,
+    upsert: async (batch: SyncRecord[]) => {
+      await upsertRecords(database.db, integrationId, null, batch);
+      onBatch?.(batch.length);
+    },
+    progress: () => {},
+  };
+}
+
+async function rateRun(kind: DbKind, args: BenchArgs) {
+  const contacts = args.quick ? 20_000 : 100_000;
+  const max = 100;
+  const intervalMs = args.quick ? 2_000 : 10_000;
+  const database = await openBenchDatabase(kind);
+  const fake = await startFakeGhl({ locations: [{ id: FAKE_LOCATION_ID, name: 'Acme Dental', contacts }], rateLimit: { max, intervalMs } });
+  try {
+    const base = await seedBase(database);
+    const [integrationId] = await insertIntegrations(database, base, 'GoHighLevel', 1);
+    const handler = createGoHighLevelHandler({ baseUrl: fake.url, limiters: new RateLimiterRegistry() });
+    let stored = 0;
+    const summary = await handler.syncData!({ apiKey: FAKE_VALID_TOKEN, locationId: FAKE_LOCATION_ID }, realSyncContext(database, integrationId, (n) => (stored += n)));
+    const times = fake.state.requests.map((r) => r.at);
+    const spanMs = times[times.length - 1] - times[0];
+    // The allowed schedule sends `max` at once, then `max` more every `intervalMs`: n requests need at least
+    // floor((n - 1) / max) windows from first to last. Achieved rate = those requests / the time they actually took.
+    const idealMs = Math.floor((times.length - 1) / max) * intervalMs;
+    const steady = (idealMs / intervalMs) * max / spanMs; // per ms
+    const allowed = max / intervalMs;
+    const [{ n }] = await database.query<{ n: number }>(`select count(*)::int n from sync_records where integration_id = $1 and kind = 'contact'`, [integrationId]);
+    if (summary.fetched.contact !== contacts || n !== contacts) throw new Error(`expected ${contacts} contacts, fetched ${summary.fetched.contact}, stored ${n}`);
+    const ratio = steady / allowed;
+    record({
+      bench: 'ghl-sync', db: kind, metric: `request rate, ${contacts.toLocaleString('en-US')} contacts, ${times.length} requests in ${(spanMs / 1000).toFixed(1)} s`,
+      value: steady * 1000, unit: 'req/s', baseline: { label: `allowed ${max}/${intervalMs / 1000}s`, value: allowed * 1000, unit: 'req/s' },
+      ratio, goal: '≥ 0.95', pass: ratio >= 0.95,
+    });
+    record({ bench: 'ghl-sync', db: kind, metric: '429 responses', value: fake.state.tooManyRequests, unit: '', goal: '0', pass: fake.state.tooManyRequests === 0 });
+    void stored;
+  } finally {
+    await fake.close();
+    await database.close();
+  }
+}
+
+async function ingestRun(kind: DbKind, args: BenchArgs) {
+  const contacts = args.quick ? 10_000 : 30_000;
+  const rounds = 3;
+  const database = await openBenchDatabase(kind);
+  const fake = await startFakeGhl({ locations: [{ id: FAKE_LOCATION_ID, name: 'Acme Dental', contacts }], rateLimit: { max: 1e9, intervalMs: 1000, dailyLimit: 1e9 } });
+  try {
+    const base = await seedBase(database);
+    const ids = await insertIntegrations(database, base, 'GoHighLevel', rounds * 2 + 2);
+    // The same rows the fake serves, as the sync path stores them (data = the contact JSON).
+    const data = JSON.parse(JSON.stringify(fake.state.locations.get(FAKE_LOCATION_ID)!.contacts)) as Array<{ id: string }>;
+    const plain = async (integrationId: number) => {
+      for (let i = 0; i < data.length; i += 100) {
+        await database.db
+          .insert(syncRecords)
+          .values(data.slice(i, i + 100).map((c) => ({ integrationId, kind: 'contact', externalId: c.id, data: c })))
+          .onConflictDoUpdate({ target: [syncRecords.integrationId, syncRecords.kind, syncRecords.externalId], set: { data: sql`excluded.data` } });
+      }
+    };
+    const real = async (integrationId: number) => {
+      const handler = createGoHighLevelHandler({ baseUrl: fake.url, limiters: new RateLimiterRegistry() });
+      await handler.syncData!({ apiKey: FAKE_VALID_TOKEN, locationId: FAKE_LOCATION_ID }, realSyncContext(database, integrationId));
+    };
+    // Warm-up of both paths (JIT, caches), not measured.
+    await plain(ids[0]);
+    await real(ids[1]);
+    const subject: number[] = [];
+    const baseline: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      let t = now();
+      await plain(ids[2 + 2 * r]);
+      baseline.push(contacts / ((now() - t) / 1000));
+      t = now();
+      await real(ids[3 + 2 * r]);
+      subject.push(contacts / ((now() - t) / 1000));
+    }
+    const [{ n }] = await database.query<{ n: number }>(`select count(*)::int n from sync_records where integration_id = $1 and kind = 'contact'`, [ids[3]]);
+    if (n !== contacts) throw new Error(`sync stored ${n} of ${contacts} contacts`);
+    const s = median(subject);
+    const b = median(baseline);
+    record({
+      bench: 'ghl-sync', db: kind, metric: `ingest, limit lifted (${contacts.toLocaleString('en-US')} contacts, median of ${rounds})`,
+      value: s, unit: 'contacts/s', baseline: { label: 'plain batched upsert', value: b, unit: 'rows/s' }, ratio: s / b, goal: '≥ 0.7', pass: s / b >= 0.7,
+    });
+  } finally {
+    await fake.close();
+    await database.close();
+  }
+}
+
+export async function run(args: BenchArgs) {
+  for (const kind of args.dbs) {
+    if (!args.flags.has('--no-rate')) await rateRun(kind, args);
+    await ingestRun(kind, args);
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * Shared pieces of the benchmarks: databases (PostgreSQL and PGlite), statistics, the result table.
+ * Every benchmark reports a measured value next to a baseline measured in the same run, and their ratio.
+ */
+import { randomBytes } from 'node:crypto';
+import { cpus, totalmem } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { openDatabase, type Database } from '../server/db/connect';
+
+export type DbKind = 'postgres' | 'pglite';
+
+export interface BenchArgs {
+  quick: boolean;
+  /** Databases to run on (`--db=postgres`, `--db=pglite`; both by default). */
+  dbs: DbKind[];
+  flags: Set<string>;
+}
+
+export function parseArgs(argv: string[]): BenchArgs {
+  const flags = new Set(argv.filter((a) => a.startsWith('--')));
+  const dbArg = argv.find((a) => a.startsWith('--db='))?.slice(5);
+  const dbs = (dbArg ? dbArg.split(',') : ['postgres', 'pglite']) as DbKind[];
+  return { quick: flags.has('--quick'), dbs, flags };
+}
+
+/** The PostgreSQL server the benchmarks create their databases on. */
+export const PG_ADMIN_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** A new PostgreSQL database on PG_ADMIN_URL's server; `drop` removes it. */
+export async function createPgDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `loctelli_bench_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+/** A fresh migrated database of the given kind (PGlite in memory unless dataDir is given); close() also drops a PostgreSQL one. */
+export async function openBenchDatabase(kind: DbKind, opts: { dataDir?: string; poolSize?: number } = {}): Promise<Database> {
+  if (kind === 'pglite') return openDatabase({ dataDir: opts.dataDir });
+  const created = await createPgDatabase();
+  try {
+    const database = await openDatabase({ url: created.url, poolSize: opts.poolSize ?? 10 });
+    const close = database.close;
+    return { ...database, close: async () => { await close(); await created.drop(); } };
+  } catch (err) {
+    await created.drop();
+    throw err;
+  }
+}
+
+export const now = () => performance.now();
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i];
+}
+
+export function summarize(samples: number[]) {
+  const s = [...samples].sort((a, b) => a - b);
+  const mean = s.reduce((a, b) => a + b, 0) / (s.length || 1);
+  return { n: s.length, mean, p50: percentile(s, 50), p90: percentile(s, 90), p99: percentile(s, 99), max: s[s.length - 1] ?? NaN };
+}
+
+export const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+
+export interface ResultRow {
+  bench: string;
+  db?: DbKind | '-';
+  metric: string;
+  value: number;
+  unit: string;
+  baseline?: { label: string; value: number; unit: string };
+  /** value / baseline (or as defined by the benchmark), when there is a baseline. */
+  ratio?: number;
+  goal?: string;
+  /** undefined: no goal, just reported. */
+  pass?: boolean;
+  note?: string;
+}
+
+export const results: ResultRow[] = [];
+
+const fmt = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '-' : Math.abs(n) >= 1000 ? Math.round(n).toLocaleString('en-US') : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(3));
+
+export function record(row: ResultRow) {
+  results.push(row);
+  const base = row.baseline ? `${row.baseline.label} ${fmt(row.baseline.value)} ${row.baseline.unit}` : '-';
+  const verdict = row.pass === undefined ? '' : row.pass ? 'PASS' : 'FAIL';
+  console.log(
+    `[${row.bench}${row.db && row.db !== '-' ? `/${row.db}` : ''}] ${row.metric}: ${fmt(row.value)} ${row.unit} | baseline ${base} | ratio ${fmt(row.ratio)} | goal ${row.goal ?? '-'} ${verdict}${row.note ? ` (${row.note})` : ''}`,
+  );
+}
+
+export function markdownTable(rows: ResultRow[]): string {
+  const lines = [
+    '| Benchmark | DB | Metric | Measured | Baseline | Ratio | Goal | Result |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const r of rows) {
+    const base = r.baseline ? `${r.baseline.label}: ${fmt(r.baseline.value)} ${r.baseline.unit}` : '-';
+    lines.push(
+      `| ${r.bench} | ${r.db ?? '-'} | ${r.metric} | ${fmt(r.value)} ${r.unit} | ${base} | ${fmt(r.ratio)} | ${r.goal ?? '-'} | ${r.pass === undefined ? '-' : r.pass ? 'pass' : '**fail**'}${r.note ? ` (${r.note})` : ''} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export function machine(): string {
+  const c = cpus();
+  return `${c.length} × ${c[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ${process.platform}`;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface LoadSpec {
+  base: string;
+  paths: string[];
+  method?: string;
+  headers?: Record<string, string>;
+  body?: 'facebook-leadgen';
+  appSecret?: string;
+  pageId?: string;
+  idPrefix?: string;
+  mode: 'closed' | 'open';
+  connections: number;
+  rate?: number;
+  durationMs: number;
+  warmupMs?: number;
+}
+
+export interface LoadResult {
+  sent: number;
+  completed: number;
+  rps: number;
+  statuses: Record<string, number>;
+  errors: number;
+  latency: { p50: number; p90: number; p99: number; max: number; mean: number };
+}
+
+/** Runs bench/loadgen.ts in its own Node process (so it never shares the server's event loop). */
+export async function loadgen(spec: LoadSpec): Promise<LoadResult> {
+  const { spawn } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const script = fileURLToPath(new URL('./loadgen.ts', import.meta.url));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`loadgen exited ${code}: ${out}`))));
+  });
+}

@@ -1,0 +1,1 @@
+CREATE INDEX "integrations_summary_idx" ON "integrations" USING btree ("sub_account_id","status","is_active");
