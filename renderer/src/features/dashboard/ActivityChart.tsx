@@ -17,7 +17,8 @@ export function ActivityChart({ buckets }: { buckets: DayBucket[] }) {
   return (
     <figure className="chart">
       <svg viewBox={`0 0 ${W} ${H}`} className="chart-svg" role="img" aria-label={`Sync runs per day over ${buckets.length} days: ${total} runs, ${failed} failed`} preserveAspectRatio="none">
-        {[0, 0.5, 1].map((f) => (
+        {/* Whole-number gridlines only: with a maximum of 1, a half line would be labelled "1" twice. */}
+        {(max >= 2 ? [0, 0.5, 1] : [0, 1]).map((f) => (
           <g key={f}>
             <line x1={pad.l} x2={W - pad.r} y1={pad.t + ih * (1 - f)} y2={pad.t + ih * (1 - f)} className="chart-grid" />
             <text x={pad.l - 6} y={pad.t + ih * (1 - f) + 4} textAnchor="end" className="chart-label">

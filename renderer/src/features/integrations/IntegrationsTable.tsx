@@ -7,6 +7,10 @@ import { exactTime, relativeTime } from '../../lib/time';
 import { useWindow } from '../../lib/useWindow';
 import { ActiveSwitch } from './ActiveSwitch';
 import type { Sort, SortKey } from './filtering';
+import { BUILT_IN_TEMPLATES } from '../../../../shared/templates';
+
+/** Rows carry the template's name, not its icon id: built-ins map by name, custom ones get a monogram. */
+const builtInIcon = (name: string) => BUILT_IN_TEMPLATES.find((t) => t.name === name)?.icon ?? null;
 
 const ROW_H = 36;
 const HEADER_H = 34;
@@ -196,7 +200,7 @@ const Row = memo(function Row({
         </a>
       </div>
       <div role="gridcell" className="ellipsis row">
-        <TemplateIcon icon={null} name={r.template.displayName} size={16} />
+        <TemplateIcon icon={builtInIcon(r.template.name)} name={r.template.displayName} size={16} />
         <span className="ellipsis">{r.template.displayName}</span>
       </div>
       {showSubaccount ? (
