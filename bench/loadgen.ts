@@ -10,24 +10,10 @@
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import type { LoadSpec } from './lib';
 
-interface Spec {
-  base: string;
-  paths: string[];
-  method?: string;
-  headers?: Record<string, string>;
-  body?: 'facebook-leadgen';
-  appSecret?: string;
-  pageId?: string;
-  idPrefix?: string;
-  mode: 'closed' | 'open';
-  connections: number;
-  rate?: number;
-  durationMs: number;
-  warmupMs?: number;
-}
 
-const spec = JSON.parse(process.argv[2]) as Spec;
+const spec = JSON.parse(process.argv[2]) as LoadSpec;
 const url = new URL(spec.base);
 const agent = new http.Agent({ keepAlive: true, maxSockets: spec.connections, maxFreeSockets: spec.connections });
 let counter = 0;

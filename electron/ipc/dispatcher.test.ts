@@ -8,6 +8,7 @@ import { METHOD_NAMES } from '../../shared/ipc/methods';
 import { createContractValidators } from '../../shared/ipc/validate';
 import { createNodeHost } from '../node-host';
 import { createDispatcher, MAX_PAYLOAD_BYTES } from './dispatcher';
+import { sampleValid } from '../../test-support/sample-valid';
 
 type Schema = Record<string, any>;
 
@@ -65,38 +66,6 @@ function malformed(method: MethodName): unknown[] {
   return out;
 }
 
-/** A value valid for common schema shapes (enough for the contract's argument schemas). */
-function sampleValid(s: Schema | undefined): unknown {
-  if (!s) return undefined;
-  if (s.const !== undefined) return s.const;
-  if (s.enum) return s.enum[0];
-  if (s.anyOf) return sampleValid(s.anyOf[0]);
-  switch (s.type) {
-    case 'integer':
-    case 'number':
-      return s.minimum ?? 1;
-    case 'boolean':
-      return true;
-    case 'string':
-      if (s.format === 'email') return 'a@b.co';
-      if (s.pattern === '^https?://') return 'https://api.example.com';
-      if (s.pattern) return 'abcdEFGH1234';
-      return 'x'.repeat(Math.max(1, s.minLength ?? 1));
-    case 'array':
-      return [];
-    case 'object': {
-      const o: Record<string, unknown> = {};
-      for (const r of s.required ?? []) o[r] = sampleValid(s.properties?.[r]);
-      if (s.minProperties && Object.keys(o).length < s.minProperties) {
-        const [k, v] = Object.entries(s.properties ?? {})[0] as [string, Schema];
-        o[k] = sampleValid(v);
-      }
-      return o;
-    }
-    default:
-      return {};
-  }
-}
 
 function spyHandlers() {
   const calls: string[] = [];

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dumpAllText } from '../../test-support/database';
 import { craftJwt } from '../../test-support/jwt';
-import { operationsFromOpenApi, sampleValid, type Operation } from '../../test-support/reliability/openapi-fuzz';
+import { operationsFromOpenApi, type Operation } from '../../test-support/reliability/openapi-fuzz';
+import { sampleValid } from '../../test-support/sample-valid';
 import { createWorld, idsFor, type World } from '../../test-support/reliability/world';
 import { SUPER } from '../../test-support/server';
 

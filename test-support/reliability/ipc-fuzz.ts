@@ -5,7 +5,8 @@
  */
 import { contract, type MethodName } from '../../shared/ipc/contract';
 import type { ContractValidators } from '../../shared/ipc/validate';
-import { badValuesFor, sampleValid } from './openapi-fuzz';
+import { badValuesFor } from './openapi-fuzz';
+import { sampleValid } from '../sample-valid';
 import { deeplyNested, Prng } from './prng';
 
 type Schema = Record<string, any>;

@@ -7,6 +7,7 @@
  */
 import { createAjv } from '../../server/http/validation';
 import { deeplyNested, deeplyNestedJson, Prng } from './prng';
+import { sampleValid } from '../sample-valid';
 
 type Schema = Record<string, any>;
 
@@ -67,38 +68,6 @@ function validator(ajv: typeof bodyAjv, schema: Schema) {
   return v;
 }
 
-/** A value valid for a schema, enough for the API's schemas. */
-export function sampleValid(s: Schema | undefined): unknown {
-  if (!s) return {};
-  if (s.const !== undefined) return s.const;
-  if (s.enum) return s.enum[0];
-  if (s.anyOf) return sampleValid(s.anyOf[0]);
-  switch (s.type) {
-    case 'integer':
-    case 'number':
-      return s.minimum ?? 1;
-    case 'boolean':
-      return true;
-    case 'string':
-      if (s.format === 'email') return 'fuzz@loctelli.test';
-      if (s.format === 'uri') return 'https://example.test/x';
-      if (s.pattern) return 'Fuzz1';
-      return 'x'.repeat(Math.max(1, s.minLength ?? 1));
-    case 'array':
-      return [];
-    case 'object': {
-      const o: Record<string, unknown> = {};
-      for (const r of s.required ?? []) o[r] = sampleValid(s.properties?.[r]);
-      if (s.minProperties && Object.keys(o).length < s.minProperties) {
-        const [k, v] = Object.entries(s.properties ?? {})[0] as [string, Schema];
-        o[k] = sampleValid(v);
-      }
-      return o;
-    }
-    default:
-      return {};
-  }
-}
 
 const POLLUTION_KEYS = ['__proto__', 'constructor', 'prototype'];
 const UNKNOWN_KEYS = ['unexpected', 'isAdmin', 'role', 'id', '$where', '$gt', 'admin', 'x'.repeat(300), '', ' ', 'a.b', 'a[b]', '\u0000'];
