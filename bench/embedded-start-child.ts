@@ -7,7 +7,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { EmbeddedServer } from '../electron/services/embedded-server';
 import { CredentialVault } from '../electron/services/vault';
 import { KeyFileCipher } from '../electron/services/cipher';
-import { MemoryStore } from '../electron/services/kv-store';
+import { JsonFileStore } from '../electron/services/kv-store';
 import { join } from 'node:path';
 
 const [mode, dir] = process.argv.slice(2);
@@ -20,19 +20,14 @@ if (mode === 'pglite') {
   await pg.close();
   process.stdout.write(JSON.stringify({ ms }) + '\n');
 } else {
-  const vault = new CredentialVault(new KeyFileCipher({ keyFile: join(dir, 'vault.key') }), new MemoryStore(), () => false);
-  // The vault keeps the admin password in memory only here: a start on an existing folder then resets it (scrypt), as
-  // the console does when the OS keyring lost it. Keep it stable across runs through a side file instead.
-  const { existsSync, readFileSync, writeFileSync } = await import('node:fs');
-  const pwFile = join(dir, 'bench-password');
-  if (existsSync(pwFile)) vault.set('embedded-admin-password', readFileSync(pwFile, 'utf8'));
+  // The vault persists in a file as the console's does (electron-store + safeStorage), so a start on an existing
+  // folder finds the admin password and the hash it last wrote, as it would in the app.
+  const vault = new CredentialVault(new KeyFileCipher({ keyFile: join(dir, 'vault.key') }), new JsonFileStore(join(dir, 'vault.json')), () => true);
   const t1 = performance.now();
   const server = new EmbeddedServer({ dataDir: dir, vault });
   const url = await server.start();
   const ms = performance.now() - t1;
   const health = await fetch(`${url}/api/health`).then((r) => r.status);
-  const pw = vault.get('embedded-admin-password');
-  if (pw) writeFileSync(pwFile, pw);
   await server.stop();
   process.stdout.write(JSON.stringify({ ms, health }) + '\n');
 }

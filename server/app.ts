@@ -6,6 +6,7 @@ import type { AppContext } from './context';
 import { installErrorHandling } from './http/error-handler';
 import { createAjv, findNulCharacter } from './http/validation';
 import { badRequest } from './http/errors';
+import { lazySerializerFactory, lazyValidator } from './http/lazy-compilers';
 import { adminsPlugin } from './plugins/admins';
 import { auditPlugin } from './plugins/audit';
 import { authPlugin } from './plugins/auth';
@@ -36,13 +37,14 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     routerOptions: { maxParamLength: 200 },
+    schemaController: { compilersFactory: { buildSerializer: lazySerializerFactory() as never } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Bodies are validated strictly (no type coercion, unknown fields rejected); query strings and path
   // parameters arrive as text, so they are coerced to the declared types.
   const bodyAjv = createAjv({ coerceTypes: false, useDefaults: true });
   const paramsAjv = createAjv({ coerceTypes: true, useDefaults: true });
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : paramsAjv).compile(schema));
+  app.setValidatorCompiler(({ schema, httpPart }) => lazyValidator(() => (httpPart === 'body' ? bodyAjv : paramsAjv).compile(schema)));
 
   app.decorate('ctx', opts.ctx);
   app.decorateRequest('admin', null as never);

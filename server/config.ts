@@ -22,6 +22,8 @@ export interface ServerConfig {
   /** A running sync whose worker has not reported for this long is handed to another worker. */
   syncStaleAfterSeconds: number;
   syncSchedulerIntervalSeconds: number;
+  /** First delay before a failed sync attempt is retried (then doubling, with jitter). */
+  syncRetryBaseSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -54,5 +56,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     syncConcurrency: int(env, 'SYNC_CONCURRENCY', 2, 1, 64),
     syncStaleAfterSeconds: int(env, 'SYNC_STALE_AFTER_SECONDS', 90, 2, 86400),
     syncSchedulerIntervalSeconds: int(env, 'SYNC_SCHEDULER_INTERVAL_SECONDS', 30, 1, 3600),
+    syncRetryBaseSeconds: int(env, 'SYNC_RETRY_BASE_SECONDS', 30, 1, 3600),
   };
 }

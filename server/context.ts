@@ -4,6 +4,7 @@ import type { HandlerRegistry } from './providers/registry';
 import type { LoginLimiter } from './auth/login-limiter';
 import type { SyncEngine } from './sync/engine';
 import type { TokenBuckets } from './webhooks/rate-limit';
+import type { WebhookTargetCache } from './webhooks/target-cache';
 
 /** What every feature plugin needs, built once at start and shared through `app.ctx`. */
 export interface AppContext {
@@ -13,6 +14,8 @@ export interface AppContext {
   handlers: HandlerRegistry;
   loginLimiter: LoginLimiter;
   webhookLimiter: TokenBuckets;
+  /** What webhook deliveries need per integration, cached briefly; integration writes invalidate it. */
+  webhookTargets: WebhookTargetCache;
   /** Absent when this process runs without the job queue (some tests); sync routes then answer 503. */
   sync?: SyncEngine;
 }

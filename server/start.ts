@@ -13,6 +13,7 @@ import { builtInHandlers } from './providers';
 import { seed, type SeedResult } from './seed';
 import { SyncEngine } from './sync/engine';
 import { createJobQueue } from './sync/job-queue';
+import { WebhookTargetCache } from './webhooks/target-cache';
 import { TokenBuckets } from './webhooks/rate-limit';
 
 export interface RunningServer {
@@ -38,6 +39,7 @@ async function createContext(config: ServerConfig, database: Database, logger: L
     handlers: builtInHandlers(),
     loginLimiter: new LoginLimiter(),
     webhookLimiter: new TokenBuckets(config.webhookRatePerSecond, config.webhookBurst),
+    webhookTargets: new WebhookTargetCache(),
   };
   ctx.sync = new SyncEngine(ctx, createJobQueue(database), logger, {
     concurrency: config.syncConcurrency,
@@ -45,6 +47,7 @@ async function createContext(config: ServerConfig, database: Database, logger: L
     // Heartbeats must come well within the stale limit.
     heartbeatMs: Math.min(5_000, (config.syncStaleAfterSeconds * 1000) / 3),
     schedulerIntervalMs: config.syncSchedulerIntervalSeconds * 1000,
+    retryBaseMs: config.syncRetryBaseSeconds * 1000,
   });
   return ctx;
 }
@@ -53,7 +56,16 @@ async function createContext(config: ServerConfig, database: Database, logger: L
  * Opens the database (PostgreSQL when DATABASE_URL is set, else PGlite in DATA_DIR), seeds it, starts the
  * job queue (and, unless RUN_WORKER=false, the sync worker and scheduler) and listens.
  */
-export async function startServer(config: ServerConfig, opts: { logger?: Logger } = {}): Promise<RunningServer> {
+export interface StartOptions {
+  logger?: Logger;
+  /**
+   * Listen without waiting for the job queue to start (it starts meanwhile; sync requests wait for it).
+   * The console's Local workspace uses it to show its first screen sooner; a deployed server fails fast.
+   */
+  queueInBackground?: boolean;
+}
+
+export async function startServer(config: ServerConfig, opts: StartOptions = {}): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger({ level: config.logLevel });
   const database = await open(config);
   try {
@@ -62,7 +74,7 @@ export async function startServer(config: ServerConfig, opts: { logger?: Logger 
     if (jwt.notice) logger.warn(jwt.notice);
     const seedResult = await seed(database.db, { adminEmail: config.adminEmail, adminPassword: config.adminPassword, adminName: config.adminName });
     if (seedResult.createdTemplates.length) logger.info({ templates: seedResult.createdTemplates }, 'seeded built-in templates');
-    await ctx.sync!.start({ worker: config.runWorker });
+    await ctx.sync!.start({ worker: config.runWorker, background: opts.queueInBackground });
     const app = await buildApp({ ctx, jwtSecret: jwt.secret, logger, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy });
     const url = await app.listen({ host: config.host, port: config.port });
     logger.info({ url, database: database.kind, worker: config.runWorker }, 'integrations API listening');

@@ -12,6 +12,7 @@ import { seed } from '../server/seed';
 import { createTestDatabase } from './database';
 import { SyncEngine, type SyncEngineOptions } from '../server/sync/engine';
 import { createJobQueue } from '../server/sync/job-queue';
+import { WebhookTargetCache } from '../server/webhooks/target-cache';
 import { TokenBuckets } from '../server/webhooks/rate-limit';
 
 export const SUPER = { email: 'root@loctelli.test', password: 'correct-horse-battery-1' };
@@ -65,6 +66,7 @@ export async function createTestServer(opts: TestServerOptions = {}): Promise<Te
     handlers: opts.handlers ?? new HandlerRegistry(),
     loginLimiter: new LoginLimiter(opts.loginLimits ?? { perIp: { max: 10_000, windowMs: 60_000 }, perEmailFailures: { max: 10_000, windowMs: 60_000 } }),
     webhookLimiter: new TokenBuckets(opts.webhookLimit?.perSecond ?? 10_000, opts.webhookLimit?.burst ?? 100_000),
+    webhookTargets: new WebhookTargetCache(),
   };
   const jwtSecret = randomBytes(32).toString('hex');
   const logger = createLogger({ level: 'trace', destination });

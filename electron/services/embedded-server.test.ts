@@ -83,6 +83,25 @@ describe('embedded server (Local workspace)', () => {
     await h.host.core.stop();
   });
 
+  it('repairs the local admin when its password was changed in the database behind the console', async () => {
+    // The vault remembers the hash it wrote, so a normal start skips verifying the password; a hash that is
+    // no longer that one must still be verified and, when it does not match, replaced.
+    const { PGlite } = await import('@electric-sql/pglite');
+    const pg = new PGlite(join(userDataDir, 'local-workspace', 'pglite'));
+    const stale = '$scrypt$stale-hash-of-another-password';
+    await pg.query('update admin_users set password_hash = $1 where email = $2', [stale, LOCAL_ADMIN_EMAIL]);
+    await pg.close();
+    const h = open();
+    expect((await signedIn(h)).state).toBe('signed_in');
+    const remembered = h.host.core.vault.get(vaultNames.embeddedAdminPasswordHash);
+    await h.host.core.stop();
+    const again = new PGlite(join(userDataDir, 'local-workspace', 'pglite'));
+    const { rows } = await again.query<{ password_hash: string }>('select password_hash from admin_users where email = $1', [LOCAL_ADMIN_EMAIL]);
+    await again.close();
+    expect(rows[0].password_hash).not.toBe(stale);
+    expect(remembered).toBe(rows[0].password_hash);
+  });
+
   it('with credentials in memory only (basic_text), a new local password is set and sign-in still works', async () => {
     const h = open({ credentialBackend: 'basic_text' });
     expect((await h.call('settings.get')).credentialStorage).toMatchObject({ backend: 'basic_text', mode: 'memory_only', canAcceptInsecure: true });

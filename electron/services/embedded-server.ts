@@ -6,12 +6,12 @@ import { loadConfig, type ServerConfig } from '../../server/config';
 import { hashPassword, verifyPassword } from '../../server/crypto/password';
 import { adminUsers } from '../../server/db/schema';
 import { createLogger } from '../../server/logging';
-import { startServer, type RunningServer } from '../../server/start';
+import { startServer, type RunningServer, type StartOptions } from '../../server/start';
 import { vaultNames, type CredentialVault } from './vault';
 
 export const LOCAL_ADMIN_EMAIL = 'local-admin@loctelli.local';
 
-export type StartServerFn = (config: ServerConfig, opts: { logger?: Logger }) => Promise<RunningServer>;
+export type StartServerFn = (config: ServerConfig, opts: StartOptions) => Promise<RunningServer>;
 
 export interface EmbeddedServerOptions {
   /** Folder of the embedded server's data (PGlite database, its encryption key file, JWT secret). */
@@ -101,7 +101,7 @@ export class EmbeddedServer {
         logLevel: 'warn',
         trustProxy: false,
       },
-      { logger: this.opts.logger ?? createLogger({ level: 'warn' }) },
+      { logger: this.opts.logger ?? createLogger({ level: 'warn' }), queueInBackground: true },
     );
     try {
       await this.ensureLocalAdmin(running, password);
@@ -113,21 +113,30 @@ export class EmbeddedServer {
     return running.url;
   }
 
-  /** On an existing data folder the stored password may be a new one: make the database agree. */
+  /**
+   * On an existing data folder the stored password may be a new one: make the database agree. The vault
+   * also remembers the hash it last wrote, so the usual start (same password, same hash) skips the scrypt
+   * verification, which would otherwise be a noticeable part of opening the console.
+   */
   private async ensureLocalAdmin(running: RunningServer, password: string) {
     const db = running.database.db;
     const [admin] = await db.select().from(adminUsers).where(eq(adminUsers.email, LOCAL_ADMIN_EMAIL));
+    const setHash = async () => {
+      const passwordHash = await hashPassword(password);
+      this.opts.vault.set(vaultNames.embeddedAdminPasswordHash, passwordHash);
+      return passwordHash;
+    };
     if (!admin) {
-      await db.insert(adminUsers).values({ name: 'Local administrator', email: LOCAL_ADMIN_EMAIL, passwordHash: await hashPassword(password), role: 'super_admin' });
+      await db.insert(adminUsers).values({ name: 'Local administrator', email: LOCAL_ADMIN_EMAIL, passwordHash: await setHash(), role: 'super_admin' });
       return;
     }
-    const ok = await verifyPassword(password, admin.passwordHash);
-    if (!ok || !admin.isActive || admin.role !== 'super_admin') {
-      await db
-        .update(adminUsers)
-        .set({ passwordHash: await hashPassword(password), isActive: true, role: 'super_admin' })
-        .where(eq(adminUsers.id, admin.id));
+    const usable = admin.isActive && admin.role === 'super_admin';
+    if (usable && admin.passwordHash === this.opts.vault.get(vaultNames.embeddedAdminPasswordHash)) return;
+    if (usable && (await verifyPassword(password, admin.passwordHash))) {
+      this.opts.vault.set(vaultNames.embeddedAdminPasswordHash, admin.passwordHash);
+      return;
     }
+    await db.update(adminUsers).set({ passwordHash: await setHash(), isActive: true, role: 'super_admin' }).where(eq(adminUsers.id, admin.id));
   }
 
   async stop(): Promise<void> {

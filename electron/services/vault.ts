@@ -9,6 +9,8 @@ const ENTRIES_KEY = 'entries';
 export const vaultNames = {
   refreshToken: (profileId: string) => `refresh:${profileId}`,
   embeddedAdminPassword: 'embedded-admin-password',
+  /** The hash last written for that password: lets a start skip re-verifying it (not a secret by itself). */
+  embeddedAdminPasswordHash: 'embedded-admin-password-hash',
 };
 
 /**

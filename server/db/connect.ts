@@ -43,6 +43,10 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
     // An idle client losing its connection (PostgreSQL restart) must not crash the process.
     pool.on('error', () => {});
+    // Nor may a checked-out one (a transaction in progress): the pool listens only to idle clients, and an
+    // 'error' event without a listener ends the process. The statement under way fails with the error anyway,
+    // and the client, no longer queryable, is dropped from the pool when released.
+    pool.on('connect', (client) => client.on('error', () => {}));
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     const client = await pool.connect();
     try {

@@ -86,6 +86,25 @@ export const integrationTemplates = pgTable(
   (t) => [uniqueIndex('integration_templates_name_key').on(t.name)],
 );
 
+/**
+ * Integrations counted per (subaccount, status), kept by statement-level triggers on `integrations`
+ * (migration 0004_integration_counts): the dashboard's summary reads a few thousand counters instead of
+ * counting every integration on each request. Not written by application code.
+ */
+export const integrationCounts = pgTable(
+  'integration_counts',
+  {
+    subAccountId: integer('sub_account_id')
+      .notNull()
+      .references(() => subAccounts.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: ['pending', 'active', 'error', 'disconnected'] }).notNull(),
+    total: integer('total').notNull(),
+    /** Of those, how many have their on/off switch on. */
+    activeOn: integer('active_on').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.subAccountId, t.status] })],
+);
+
 /** Encrypted secret values, by config field name; see server/crypto/secret-box.ts for the envelope format. */
 export type EncryptedSecrets = Record<string, string>;
 
@@ -134,8 +153,6 @@ export const integrations = pgTable(
     index('integrations_sub_account_id_idx').on(t.subAccountId, t.id),
     index('integrations_template_idx').on(t.integrationTemplateId),
     index('integrations_status_idx').on(t.status),
-    // The summary counts by (subaccount, status, on/off) from this index alone (index-only scan), without reading the rows.
-    index('integrations_summary_idx').on(t.subAccountId, t.status, t.isActive),
     check('integrations_status_check', sql`${t.status} in ('pending', 'active', 'error', 'disconnected')`),
   ],
 );
@@ -258,6 +275,8 @@ export const webhookEvents = pgTable(
     payload: jsonb('payload'),
     processedAt: ts('processed_at'),
     processingError: text('processing_error'),
+    /** Set by the worker that took the event; another may take it only after the lease runs out (a crash). */
+    claimedAt: ts('claimed_at'),
   },
   (t) => [
     index('webhook_events_integration_idx').on(t.integrationId, t.id),

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { HttpError, STATUS_TEXT } from './errors';
 import { ajvErrorsToDetails } from './validation';
 import { SecretKeyError } from '../crypto/secret-box';
+import { isDatabaseUnavailable } from '../db/errors';
 
 /** Every error leaves the API as `{statusCode, error, message, details?}`; nothing internal leaks. */
 export function installErrorHandling(app: FastifyInstance) {
@@ -28,6 +29,14 @@ export function installErrorHandling(app: FastifyInstance) {
     if (err instanceof SecretKeyError) {
       req.log.error({ keyId: err.keyId }, err.message);
       return reply.status(500).send({ statusCode: 500, error: 'Internal Server Error', message: err.message });
+    }
+    if (isDatabaseUnavailable(err)) {
+      // PostgreSQL restarting or unreachable: a temporary condition the client can retry, not a bug.
+      req.log.warn({ err }, 'database unavailable');
+      return reply
+        .status(503)
+        .header('retry-after', '5')
+        .send({ statusCode: 503, error: 'Service Unavailable', message: 'The database is temporarily unavailable; try again in a few seconds' });
     }
     const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) {

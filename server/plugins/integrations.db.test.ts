@@ -176,6 +176,44 @@ describe('list, summary, delete', () => {
     expect(subs.find((x: { id: number }) => x.id === mine).integrationCounts).toEqual({ pending: 1, active: 0, error: 1, disconnected: 0, total: 2 });
   });
 
+  it('keeps the summary counters equal to a fresh count through every kind of write', async () => {
+    const x = await createSubAccount(s, token, 'Counter X');
+    const y = await createSubAccount(s, token, 'Counter Y');
+    const made = [];
+    for (let i = 0; i < 4; i++) made.push(await createGhlIntegration(s, token, i < 3 ? x : y, tpl.GoHighLevel, `Counted ${i}`));
+    await s.call('POST', `/api/integrations/${made[0].id}/activate`, { token });
+    await s.call('POST', `/api/integrations/${made[1].id}/activate`, { token });
+    await s.call('POST', `/api/integrations/${made[1].id}/deactivate`, { token });
+    await s.call('DELETE', `/api/integrations/${made[2].id}`, { token });
+    // Bulk statements, as the sync engine and migrations write them.
+    await s.database.query(`update integrations set status = 'error' where sub_account_id = $1`, [x]);
+    await s.database.query(`update integrations set status = 'active', last_sync_at = now() where id = $1`, [made[0].id]);
+    await s.database.query(`update integrations set next_sync_at = now() where sub_account_id in ($1, $2)`, [x, y]);
+    await s.database.query(
+      `insert into integrations (sub_account_id, integration_template_id, name, config, created_by_admin_id, is_active)
+       select $1, integration_template_id, 'Bulk ' || g, config, created_by_admin_id, g % 2 = 0 from integrations, generate_series(1, 5) g where id = $2`,
+      [y, made[3].id],
+    );
+    expect((await s.call('DELETE', `/api/subaccounts/${y}?force=true`, { token })).statusCode).toBe(204);
+
+    const counters = await s.database.query<{ sub_account_id: number; status: string; total: number; active_on: number }>(
+      'select sub_account_id, status, total, active_on from integration_counts where total > 0 order by 1, 2',
+    );
+    const fresh = await s.database.query<{ sub_account_id: number; status: string; total: number; active_on: number }>(
+      `select sub_account_id, status, count(*)::int as total, (count(*) filter (where is_active))::int as active_on
+       from integrations group by 1, 2 order by 1, 2`,
+    );
+    expect(counters).toEqual(fresh);
+    expect(counters.filter((r) => r.sub_account_id === x)).toEqual([
+      { sub_account_id: x, status: 'active', total: 1, active_on: 1 },
+      { sub_account_id: x, status: 'error', total: 1, active_on: 0 },
+    ]);
+    expect(counters.some((r) => r.sub_account_id === y)).toBe(false);
+    const summary = (await s.call('GET', '/api/integrations/summary', { token })).json();
+    expect(summary.counts.total).toBe(fresh.reduce((a, r) => a + r.total, 0));
+    expect(summary.activeSwitchOn).toBe(fresh.reduce((a, r) => a + r.active_on, 0));
+  });
+
   it('deletes, then answers 404', async () => {
     const created = await createGhlIntegration(s, token, sub, tpl.GoHighLevel, 'Doomed');
     expect((await s.call('DELETE', `/api/integrations/${created.id}`, { token })).statusCode).toBe(204);

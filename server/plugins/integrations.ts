@@ -18,7 +18,7 @@ import { diffFields, recordAudit, secretChanges } from '../audit/record';
 import { seal } from '../crypto/secret-box';
 import type { AuthenticatedAdmin } from '../context';
 import type { Db } from '../db/connect';
-import { integrationTemplates, integrations, subAccounts } from '../db/schema';
+import { integrationCounts, integrationTemplates, integrations, subAccounts } from '../db/schema';
 import { decodeCursor, pageOf } from '../http/cursor';
 import { badRequest, conflict, notFound } from '../http/errors';
 import { runConnectionTest } from '../integrations/connection-test';
@@ -26,6 +26,7 @@ import { findIntegration, listIntegrations } from '../integrations/queries';
 import { prepareConfig, revealConfig, WEBHOOK_SECRET_AAD } from '../integrations/secrets';
 import { assertValidConfig } from '../integrations/validate-config';
 import { parseCidr } from '../webhooks/ip-allowlist';
+import { invalidateWebhookTargetsOnWrite } from '../webhooks/target-cache';
 
 const errors = { 400: ApiError, 401: ApiError, 403: ApiError, 404: ApiError, 409: ApiError, 422: ApiError };
 
@@ -42,6 +43,7 @@ function checkCidrs(cidrs: string[] | undefined): string[] | undefined {
 const emptyCounts = (): StatusCounts => ({ pending: 0, active: 0, error: 0, disconnected: 0, total: 0 });
 
 export const integrationsPlugin: FastifyPluginAsyncTypebox = async (app) => {
+  invalidateWebhookTargetsOnWrite(app);
   const { db, keyring, handlers } = app.ctx;
 
   /** Loads the stored row (with secrets) of an integration the admin may access, or answers 404. */
@@ -61,7 +63,7 @@ export const integrationsPlugin: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { tags: ['integrations'], querystring: ListIntegrationsQuery, response: { 200: IntegrationPage, ...errors } } },
     async (req) => {
       const limit = req.query.limit ?? 50;
-      const rows = await listIntegrations(db, req.admin, { ...req.query, afterId: decodeCursor(req.query.cursor), limit });
+      const rows = await listIntegrations(app.ctx.database, req.admin, { ...req.query, afterId: decodeCursor(req.query.cursor), limit });
       return pageOf(rows, limit);
     },
   );
@@ -70,35 +72,27 @@ export const integrationsPlugin: FastifyPluginAsyncTypebox = async (app) => {
     '/integrations/summary',
     { schema: { tags: ['integrations'], querystring: SummaryQuery, response: { 200: IntegrationSummary, ...errors } } },
     async (req) => {
+      // From the counters the triggers keep (a few per subaccount), not by counting every integration.
+      const c = integrationCounts;
       const scope = and(
-        subAccountScope(req.admin, integrations.subAccountId),
-        req.query.subAccountId === undefined ? undefined : eq(integrations.subAccountId, req.query.subAccountId),
+        subAccountScope(req.admin, c.subAccountId),
+        req.query.subAccountId === undefined ? undefined : eq(c.subAccountId, req.query.subAccountId),
+        sql`${c.total} > 0`,
       );
-      const n = sql<number>`count(*)`.mapWith(Number);
-      const on = sql<number>`count(*) filter (where ${integrations.isActive})`.mapWith(Number);
-      // Count first (from integrations_summary_idx alone), then name the few groups: joining every row to its
-      // subaccount before grouping costs more than the count itself.
-      let rows: Array<{ subAccountId: number; subAccountName: string; status: (typeof integrations.status.enumValues)[number]; n: number; on: number }>;
-      if (req.query.groupBy === 'subAccount') {
-        const agg = db
-          .select({ subAccountId: integrations.subAccountId, status: integrations.status, n: n.as('n'), on: on.as('on') })
-          .from(integrations)
-          .where(scope)
-          .groupBy(integrations.subAccountId, integrations.status)
-          .as('agg');
-        rows = (
-          await db
-            .select({ subAccountId: agg.subAccountId, subAccountName: subAccounts.name, status: agg.status, n: agg.n, on: agg.on })
-            .from(agg)
-            .innerJoin(subAccounts, eq(subAccounts.id, agg.subAccountId))
-        ).map((r) => ({ ...r, n: Number(r.n), on: Number(r.on) }));
-      } else {
-        rows = (await db.select({ status: integrations.status, n, on }).from(integrations).where(scope).groupBy(integrations.status)).map((r) => ({
-          ...r,
-          subAccountId: 0,
-          subAccountName: '',
-        }));
-      }
+      const rows =
+        req.query.groupBy === 'subAccount'
+          ? await db
+              .select({ subAccountId: c.subAccountId, subAccountName: subAccounts.name, status: c.status, n: c.total, on: c.activeOn })
+              .from(c)
+              .innerJoin(subAccounts, eq(subAccounts.id, c.subAccountId))
+              .where(scope)
+          : (
+              await db
+                .select({ status: c.status, n: sql<number>`sum(${c.total})`.mapWith(Number), on: sql<number>`sum(${c.activeOn})`.mapWith(Number) })
+                .from(c)
+                .where(scope)
+                .groupBy(c.status)
+            ).map((r) => ({ ...r, subAccountId: 0, subAccountName: '' }));
       const counts = emptyCounts();
       let activeSwitchOn = 0;
       const per = new Map<number, { subAccountId: number; subAccountName: string; counts: StatusCounts }>();

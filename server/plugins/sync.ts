@@ -21,10 +21,12 @@ import { HttpError, notFound, unprocessable } from '../http/errors';
 import { toJson } from '../http/json';
 import { WEBHOOK_SECRET_AAD } from '../integrations/secrets';
 import type { AuthenticatedAdmin } from '../context';
+import { invalidateWebhookTargetsOnWrite } from '../webhooks/target-cache';
 
 const errors = { 400: ApiError, 401: ApiError, 403: ApiError, 404: ApiError, 409: ApiError, 422: ApiError, 503: ApiError };
 
 export const syncPlugin: FastifyPluginAsyncTypebox = async (app) => {
+  invalidateWebhookTargetsOnWrite(app);
   const { db, keyring, handlers } = app.ctx;
 
   async function owned(admin: AuthenticatedAdmin, id: number) {

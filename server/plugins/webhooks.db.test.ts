@@ -104,6 +104,13 @@ describe('webhooks', () => {
     expect(unknown.statusCode).toBe(404);
   });
 
+  it('refuses a signed body PostgreSQL cannot store (a NUL character) with 400 and its path', async () => {
+    const res = await deliver(null, { raw: JSON.stringify({ ...leadgen('990'), note: 'a\u0000b' }) });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().details).toEqual([{ path: '/body/note', message: 'must not contain NUL characters' }]);
+    expect((await events())[0]).toMatchObject({ status: 'rejected', verificationError: 'body has a NUL character at /body/note' });
+  });
+
   it('applies the IP allowlist (403) and validates CIDRs', async () => {
     const current = (await s.call('GET', `/api/integrations/${integrationId}`, { token })).json();
     const invalid = await s.call('PUT', `/api/integrations/${integrationId}`, { token, body: { version: current.version, webhookAllowedCidrs: ['10.0.0.0/8', 'nonsense'] } });

@@ -4,9 +4,10 @@ import { Type } from 'typebox';
 import { ApiError, Id } from '../../shared/api/common';
 import { open } from '../crypto/secret-box';
 import { integrationTemplates, integrations, webhookEvents } from '../db/schema';
-import { forbidden, HttpError, notFound, tooManyRequests, unauthorized } from '../http/errors';
+import { badRequest, forbidden, HttpError, notFound, tooManyRequests, unauthorized } from '../http/errors';
 import { revealConfig, WEBHOOK_SECRET_AAD } from '../integrations/secrets';
-import { QUEUES } from '../sync/job-queue';
+import { findNulCharacter } from '../http/validation';
+import { WebhookInbox } from '../webhooks/inbox';
 import { ipAllowed } from '../webhooks/ip-allowlist';
 
 export const WEBHOOK_BODY_LIMIT = 256 * 1024;
@@ -27,7 +28,10 @@ export const webhooksPlugin: FastifyPluginAsyncTypebox = async (app) => {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT }, (_req, body, done) => done(null, body));
 
-  async function load(integrationId: number) {
+  const inbox = new WebhookInbox(db, (ids) => app.ctx.sync?.queueWebhookEvents(ids));
+  const load = (integrationId: number) => app.ctx.webhookTargets.get(integrationId, loadTarget);
+
+  async function loadTarget(integrationId: number) {
     const [row] = await db
       .select({ integration: integrations, template: integrationTemplates })
       .from(integrations)
@@ -35,7 +39,12 @@ export const webhooksPlugin: FastifyPluginAsyncTypebox = async (app) => {
       .where(eq(integrations.id, integrationId));
     const handler = row && handlers.get(row.template.name);
     if (!row || !handler?.verifyWebhook || !row.integration.webhookSecret) throw notFound('Webhook endpoint');
-    return { ...row, handler, secret: open(keyring, row.integration.webhookSecret, WEBHOOK_SECRET_AAD) };
+    return {
+      ...row,
+      handler,
+      secret: open(keyring, row.integration.webhookSecret, WEBHOOK_SECRET_AAD),
+      config: revealConfig(keyring, row.integration.config, row.integration.secrets),
+    };
   }
 
   const reject = async (integrationId: number, ip: string, reason: string, eventType?: string) => {
@@ -69,14 +78,13 @@ export const webhooksPlugin: FastifyPluginAsyncTypebox = async (app) => {
       const integrationId = req.params.integrationId;
       const wait = app.ctx.webhookLimiter.take(String(integrationId));
       if (wait !== null) throw tooManyRequests('Too many webhook deliveries for this integration', wait);
-      const { integration, handler, secret } = await load(integrationId);
+      const { integration, handler, secret, config } = await load(integrationId);
       if (!ipAllowed(req.ip, integration.webhookAllowedCidrs)) {
         await reject(integrationId, req.ip, `source address ${req.ip} is not in the allowlist`);
         throw forbidden('This address may not deliver webhooks to this integration');
       }
       const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v[0] : v]));
-      const config = revealConfig(keyring, integration.config, integration.secrets);
       const verdict = handler.verifyWebhook!({ rawBody, headers, query: req.query as Record<string, string> }, config, secret);
       if (!verdict.ok) {
         await reject(integrationId, req.ip, verdict.reason ?? 'signature verification failed', verdict.eventType);
@@ -93,15 +101,15 @@ export const webhooksPlugin: FastifyPluginAsyncTypebox = async (app) => {
         await reject(integrationId, req.ip, 'body is not valid JSON', verdict.eventType);
         throw new HttpError(400, 'Webhook body is not valid JSON');
       }
-      const inserted = await db
-        .insert(webhookEvents)
-        .values({ integrationId, sourceIp: req.ip, verified: true, status: 'accepted', eventId: verdict.eventId ?? null, eventType: verdict.eventType ?? null, payload })
-        .onConflictDoNothing()
-        .returning({ id: webhookEvents.id });
-      if (inserted.length === 0) return { received: true, duplicate: true };
-      // Stored: the delivery is safe even if queueing fails now; the scheduler sweeps unqueued events.
-      await app.ctx.sync?.queue.send(QUEUES.webhook, { eventId: inserted[0].id }).catch((err) => req.log.warn({ err }, 'webhook job not queued'));
-      return { received: true, duplicate: false };
+      // JSON can only carry a NUL as the escape \u0000, so most bodies skip the walk.
+      const nul = rawBody.includes('\\u0000') ? findNulCharacter(payload, '/body') : null;
+      if (nul) {
+        await reject(integrationId, req.ip, `body has a NUL character at ${nul}`, verdict.eventType);
+        throw badRequest(`Webhook body cannot be stored: ${nul} contains a NUL character`, [{ path: nul, message: 'must not contain NUL characters' }]);
+      }
+      // Committed before the 2xx; processing is queued after (the scheduler sweeps events left unqueued).
+      const { id } = await inbox.store({ integrationId, sourceIp: req.ip, eventId: verdict.eventId ?? null, eventType: verdict.eventType ?? null, payload });
+      return { received: true, duplicate: id === null };
     },
   );
 };

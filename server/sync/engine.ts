@@ -3,6 +3,7 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { AppContext } from '../context';
+import { errorSummary, isDatabaseUnavailable, whileDatabaseUnavailable } from '../db/errors';
 import { integrationTemplates, integrations, syncRuns, webhookEvents, type SyncErrorInfo } from '../db/schema';
 import { revealConfig } from '../integrations/secrets';
 import { ProviderError } from '../providers/errors';
@@ -10,7 +11,7 @@ import type { SyncProgress } from '../providers/registry';
 import { retryDelayMs } from './backoff';
 import { QUEUES } from './job-queue';
 import { addCounts, removeRecords, upsertRecords, type UpsertCounts } from './records';
-import { processWebhookEvent } from './webhook-jobs';
+import { processWebhookEvents, WEBHOOK_CLAIM_LEASE_SECONDS } from './webhook-jobs';
 
 export interface SyncEngineOptions {
   /** Attempts per run before it is failed (retryable failures only). */
@@ -54,6 +55,10 @@ export class SyncEngine {
   private timers: NodeJS.Timeout[] = [];
   private running = new Set<Promise<unknown>>();
   private stopped = false;
+  private ready: Promise<void> | null = null;
+  private webhookWorkerId: string | null = null;
+  private webhookBacklog: number[] = [];
+  private webhookQueueing: Promise<void> | null = null;
   readonly options: SyncEngineOptions;
 
   constructor(
@@ -66,17 +71,29 @@ export class SyncEngine {
     this.events.setMaxListeners(100);
   }
 
-  /** Starts pg-boss; with `worker`, also processes jobs and runs the scheduler in this process. */
-  async start(opts: { worker: boolean }) {
+  /**
+   * Starts pg-boss; with `worker`, also processes jobs and runs the scheduler in this process. With
+   * `background`, returns at once (the console's Local workspace answers its first screens meanwhile); work
+   * that needs the queue waits for it, and a failure to start is logged and answered by those calls.
+   */
+  async start(opts: { worker: boolean; background?: boolean }) {
     this.queue.on('error', (err) => this.log.error({ err }, 'job queue error'));
+    this.ready = this.startQueue(opts.worker);
+    if (!opts.background) return this.ready;
+    this.ready.catch((err) => this.log.error({ err }, 'the job queue did not start: syncs and webhook processing wait for a restart'));
+  }
+
+  private async startQueue(worker: boolean) {
     await this.queue.start();
     for (const name of Object.values(QUEUES)) await this.queue.createQueue(name, { name, retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: Math.ceil(this.options.attemptTimeoutMs / 1000) + 60 });
-    if (!opts.worker) return;
+    if (!worker || this.stopped) return;
     for (let i = 0; i < this.options.concurrency; i++) {
       await this.queue.work<{ runId: number }>(QUEUES.sync, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => this.track(this.processRun(job.data.runId)));
     }
-    await this.queue.work<{ eventId: number }>(QUEUES.webhook, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) =>
-      this.track(processWebhookEvent(this.ctx, job.data.eventId, this.log)),
+    // Webhook events are small and come in bursts: take them a batch at a time (pg-boss waits out the
+    // polling interval after every fetch, so one job per fetch would cap processing at 2 events a second).
+    this.webhookWorkerId = await this.queue.work<{ eventId: number }>(QUEUES.webhook, { batchSize: 100, pollingIntervalSeconds: 0.5 }, async (jobs) =>
+      this.track(processWebhookEvents(this.ctx, jobs.map((j) => j.data.eventId), this.log)),
     );
     const tick = () => {
       if (this.stopped) return;
@@ -86,11 +103,42 @@ export class SyncEngine {
     tick();
   }
 
+  /** Resolves once the queue is up; rejects with why it could not start. */
+  private whenReady(): Promise<void> {
+    return this.ready ?? Promise.reject(new Error('The sync engine was not started'));
+  }
+
   async stop() {
     this.stopped = true;
+    // Stopping during a background start: let it finish first, so pg-boss is not stopped half started.
+    await this.ready?.catch(() => {});
     for (const t of this.timers) clearInterval(t);
     await this.queue.stop({ graceful: true, wait: true, timeout: 10_000 }).catch(() => {});
     await Promise.allSettled([...this.running]);
+  }
+
+  /**
+   * Queues processing of stored webhook events. Called after the events are committed and not awaited by
+   * the delivery: ids gathered meanwhile go in one insert. If queueing fails the events stay `accepted` and
+   * the scheduler's sweep queues them later.
+   */
+  queueWebhookEvents(eventIds: number[]) {
+    this.webhookBacklog.push(...eventIds);
+    if (this.webhookQueueing) return;
+    this.webhookQueueing = this.track(
+      (async () => {
+        while (this.webhookBacklog.length) {
+          const batch = this.webhookBacklog.splice(0, 1000);
+          try {
+            await this.whenReady();
+            await this.queue.insert(batch.map((eventId) => ({ name: QUEUES.webhook, data: { eventId } })));
+            if (this.webhookWorkerId) this.queue.notifyWorker(this.webhookWorkerId);
+          } catch (err) {
+            this.log.warn({ err, events: batch.length }, 'webhook jobs not queued; the scheduler sweep will queue them');
+          }
+        }
+      })().finally(() => (this.webhookQueueing = null)),
+    );
   }
 
   private track<T>(p: Promise<T>): Promise<T> {
@@ -121,6 +169,7 @@ export class SyncEngine {
   }
 
   private async enqueue(runId: number, startAfter?: Date) {
+    await this.whenReady();
     await this.queue.send(QUEUES.sync, { runId }, startAfter ? { startAfter } : {});
   }
 
@@ -197,16 +246,16 @@ export class SyncEngine {
         const hint = err instanceof ProviderError ? err.retryAfterMs : undefined;
         const delay = retryDelayMs(attempts, hint, { baseMs: this.options.retryBaseMs, maxMs: this.options.retryMaxMs });
         const nextAttemptAt = new Date(Date.now() + delay);
-        const [requeued] = await db
-          .update(syncRuns)
-          .set({ status: 'queued', nextAttemptAt, error: info, counts, progress, heartbeatAt: null })
-          .where(eq(syncRuns.id, run.id))
-          .returning();
+        // The failure may be the database itself going away: recording it is retried briefly. If the database
+        // stays away, the run keeps its stale heartbeat and the scheduler resumes it once the database is back.
+        const [requeued] = await whileDatabaseUnavailable(() =>
+          db.update(syncRuns).set({ status: 'queued', nextAttemptAt, error: info, counts, progress, heartbeatAt: null }).where(eq(syncRuns.id, run.id)).returning(),
+        );
         this.events.emit('run', requeued);
         this.log.warn({ runId: run.id, integrationId: run.integrationId, attempt: attempts, delayMs: delay, errorType: info.type }, 'sync attempt failed; retrying');
-        await this.enqueue(run.id, nextAttemptAt);
+        await whileDatabaseUnavailable(() => this.enqueue(run.id, nextAttemptAt));
       } else {
-        await this.finish(run, row.integration, { counts, notes: [], progress }, info, err instanceof ProviderError && err.disconnected);
+        await whileDatabaseUnavailable(() => this.finish(run, row.integration, { counts, notes: [], progress }, info, err instanceof ProviderError && err.disconnected));
       }
     } finally {
       clearTimeout(timeout);
@@ -300,9 +349,12 @@ export class SyncEngine {
     const unprocessed = await db
       .select({ id: webhookEvents.id })
       .from(webhookEvents)
-      .where(sql`${webhookEvents.status} = 'accepted' and ${webhookEvents.receivedAt} < now() - ${stale}::interval`)
+      .where(
+        sql`${webhookEvents.status} = 'accepted' and ${webhookEvents.receivedAt} < now() - ${stale}::interval
+          and (${webhookEvents.claimedAt} is null or ${webhookEvents.claimedAt} < now() - ${`${WEBHOOK_CLAIM_LEASE_SECONDS} seconds`}::interval)`,
+      )
       .limit(500);
-    for (const e of unprocessed) await this.queue.send(QUEUES.webhook, { eventId: e.id });
+    if (unprocessed.length) this.queueWebhookEvents(unprocessed.map((e) => e.id));
     return { scheduled, resumed: orphans.length + unprocessed.length };
   }
 }
@@ -310,8 +362,7 @@ export class SyncEngine {
 function classify(err: unknown, aborted: boolean, timeoutMs: number): SyncErrorInfo {
   if (err instanceof ProviderError) return { origin: err.origin, type: err.type, message: err.message, retryable: err.retryable };
   if (aborted) return { origin: 'network', type: 'timeout', message: `The sync did not finish within ${Math.round(timeoutMs / 60000)} minutes`, retryable: true };
-  const code = (err as { code?: string })?.code;
   // Lost database connection (PostgreSQL restarting): the run can be retried once it is back.
-  if (code && /^(08|57P)/.test(code)) return { origin: 'internal', type: 'database_unavailable', message: 'The database connection was lost during the sync', retryable: true };
-  return { origin: 'internal', type: 'internal_error', message: `Internal error during the sync: ${(err as Error)?.message ?? String(err)}`.slice(0, 500), retryable: false };
+  if (isDatabaseUnavailable(err)) return { origin: 'internal', type: 'database_unavailable', message: 'The database connection was lost during the sync', retryable: true };
+  return { origin: 'internal', type: 'internal_error', message: `Internal error during the sync: ${errorSummary(err)}`.slice(0, 500), retryable: false };
 }

@@ -1,5 +1,33 @@
+import { createRequire } from 'node:module';
 import PgBoss from 'pg-boss';
 import type { Database } from '../db/connect';
+
+const settlementObserved = Symbol.for('loctelli.pgBossSettlementObserved');
+
+/**
+ * pg-boss 10 settles every fetched job with `this.complete(...)` or `this.fail(...)` without awaiting them
+ * (`onFetch` in src/manager.js; https://github.com/timgit/pg-boss/issues/577). When the database is unreachable at
+ * that moment (PostgreSQL restarting) the rejected promise is unhandled and Node ends the process. Observe those
+ * promises and report their failure as the queue's 'error' event, like pg-boss's other background failures; callers
+ * that await them still get the rejection. The job itself stays active until it expires and is retried, which
+ * is harmless: sync_runs is the record of truth, and the scheduler resumes a run whose heartbeat went stale.
+ */
+function observeJobSettlement() {
+  const require = createRequire(import.meta.url);
+  const Manager = require('pg-boss/src/manager') as { prototype: Record<string | symbol, unknown> };
+  const proto = Manager.prototype;
+  if (proto[settlementObserved]) return;
+  for (const name of ['complete', 'fail'] as const) {
+    const original = proto[name];
+    if (typeof original !== 'function') throw new Error(`pg-boss internals changed: Manager.prototype.${name} is missing; review observeJobSettlement`);
+    proto[name] = function (this: { emit(event: string, arg: unknown): boolean }, ...args: unknown[]) {
+      const settled = (original as (...a: unknown[]) => Promise<unknown>).apply(this, args);
+      settled.catch((err: unknown) => this.emit('error', err));
+      return settled;
+    };
+  }
+  proto[settlementObserved] = true;
+}
 
 /**
  * pg-boss on the same database as everything else. On PostgreSQL it shares our pool; on PGlite it goes
@@ -7,6 +35,8 @@ import type { Database } from '../db/connect';
  * commands and must use `exec`.
  */
 export function createJobQueue(database: Database): PgBoss {
+  // Only a PostgreSQL server can go away under a running process; the embedded PGlite cannot.
+  if (database.pool) observeJobSettlement();
   const executeSql = async (text: string, values?: unknown[]) => {
     if (database.pool) return database.pool.query(text, values as unknown[]);
     const pglite = database.pglite!;

@@ -1,43 +1,105 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { AppContext } from '../context';
+import { errorSummary, isDatabaseUnavailable } from '../db/errors';
 import { integrationTemplates, integrations, webhookEvents } from '../db/schema';
 import { revealConfig } from '../integrations/secrets';
+import type { SyncRecord } from '../providers/registry';
 import { removeRecords, upsertRecords } from './records';
 
+/** How long a worker's claim on an event holds; past it (the worker died), another worker may take it. */
+export const WEBHOOK_CLAIM_LEASE_SECONDS = 300;
+const PROCESS_TIMEOUT_MS = 60_000;
+
 /**
- * Applies one stored, verified webhook event. Records are upserted, so a job delivered twice has no
- * further effect; the status moves accepted → processed exactly once.
+ * Applies stored, verified webhook events. Each event is first claimed in one statement (only `accepted`
+ * events with no live claim), so two workers handed the same event, or a job queued twice, never run the
+ * processor twice; records are upserted, so even a re-run after a crash has no further effect. Status
+ * moves accepted → processed | failed exactly once. Events are applied in the order they were received.
  */
-export async function processWebhookEvent(ctx: AppContext, eventId: number, log: Logger): Promise<void> {
+export async function processWebhookEvents(ctx: AppContext, eventIds: number[], log: Logger): Promise<void> {
   const { db } = ctx;
-  const [row] = await db
-    .select({ event: webhookEvents, integration: integrations, template: integrationTemplates })
-    .from(webhookEvents)
-    .innerJoin(integrations, eq(integrations.id, webhookEvents.integrationId))
+  if (eventIds.length === 0) return;
+  const claimed = await db
+    .update(webhookEvents)
+    .set({ claimedAt: sql`now()` })
+    .where(
+      and(
+        inArray(webhookEvents.id, eventIds),
+        eq(webhookEvents.status, 'accepted'),
+        sql`(${webhookEvents.claimedAt} is null or ${webhookEvents.claimedAt} < now() - ${`${WEBHOOK_CLAIM_LEASE_SECONDS} seconds`}::interval)`,
+      ),
+    )
+    .returning({ id: webhookEvents.id, integrationId: webhookEvents.integrationId, payload: webhookEvents.payload });
+  if (claimed.length === 0) return;
+  claimed.sort((a, b) => a.id - b.id);
+
+  const targets = await db
+    .select({ integration: integrations, template: integrationTemplates })
+    .from(integrations)
     .innerJoin(integrationTemplates, eq(integrationTemplates.id, integrations.integrationTemplateId))
-    .where(eq(webhookEvents.id, eventId));
-  if (!row || row.event.status !== 'accepted') return;
-  const handler = ctx.handlers.get(row.template.name);
-  const integrationId = row.integration.id;
-  let error: string | null = null;
+    .where(inArray(integrations.id, [...new Set(claimed.map((e) => e.integrationId))]));
+  const byId = new Map(targets.map((t) => [t.integration.id, t]));
+
+  // Records from the whole batch are written together (one upsert per integration, later events winning)
+  // instead of one statement and commit per event; a removal first writes what came before it.
+  const buffered = new Map<number, SyncRecord[]>();
+  const flush = async (integrationIds: Iterable<number>) => {
+    for (const id of [...integrationIds]) {
+      const records = buffered.get(id) ?? [];
+      buffered.delete(id);
+      if (records.length) await upsertRecords(db, id, null, records);
+    }
+  };
+
+  const processed: number[] = [];
   try {
-    if (!handler?.processWebhook) throw new Error(`No webhook processor for ${row.template.name}`);
-    const config = revealConfig(ctx.keyring, row.integration.config, row.integration.secrets);
-    await handler.processWebhook(row.event.payload, config, {
-      signal: AbortSignal.timeout(60_000),
-      apiVersion: row.template.apiVersion,
-      since: null,
-      upsert: async (records) => void (await upsertRecords(db, integrationId, null, records)),
-      remove: async (kind, ids) => void (await removeRecords(db, integrationId, kind, ids)),
-      progress: () => {},
-    });
+    for (const event of claimed) {
+      const target = byId.get(event.integrationId)!;
+      const handler = ctx.handlers.get(target.template.name);
+      try {
+        if (!handler?.processWebhook) throw new Error(`No webhook processor for ${target.template.name}`);
+        const config = revealConfig(ctx.keyring, target.integration.config, target.integration.secrets);
+        await handler.processWebhook(event.payload, config, {
+          signal: AbortSignal.timeout(PROCESS_TIMEOUT_MS),
+          apiVersion: target.template.apiVersion,
+          since: null,
+          upsert: async (records) => {
+            const list = buffered.get(event.integrationId) ?? [];
+            buffered.set(event.integrationId, list);
+            list.push(...records);
+          },
+          remove: async (kind, ids) => {
+            await flush([event.integrationId]);
+            await removeRecords(db, event.integrationId, kind, ids);
+          },
+          progress: () => {},
+        });
+        processed.push(event.id);
+      } catch (err) {
+        // The database went away: not the event's fault, so it must not be marked failed.
+        if (isDatabaseUnavailable(err)) throw err;
+        const error = errorSummary(err).slice(0, 500);
+        log.warn({ eventId: event.id, integrationId: event.integrationId, error }, 'webhook event processing failed');
+        await finish(ctx, [event.id], error);
+      }
+    }
+    await flush(buffered.keys());
   } catch (err) {
-    error = (err as Error).message.slice(0, 500);
-    log.warn({ eventId, integrationId, error }, 'webhook event processing failed');
+    // Give the unfinished events back so this job's retry can take them at once (if the database lets us;
+    // otherwise their claims lapse and the scheduler's sweep queues them again).
+    const ids = claimed.map((e) => e.id);
+    await db.update(webhookEvents).set({ claimedAt: null }).where(and(inArray(webhookEvents.id, ids), eq(webhookEvents.status, 'accepted'))).catch(() => {});
+    throw err;
   }
-  await db
+  await finish(ctx, processed, null);
+}
+
+function finish(ctx: AppContext, ids: number[], error: string | null) {
+  if (ids.length === 0) return;
+  return ctx.db
     .update(webhookEvents)
     .set({ status: error ? 'failed' : 'processed', processedAt: sql`now()`, processingError: error })
-    .where(and(eq(webhookEvents.id, eventId), eq(webhookEvents.status, 'accepted')));
+    .where(and(inArray(webhookEvents.id, ids), eq(webhookEvents.status, 'accepted')));
 }
+
