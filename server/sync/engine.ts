@@ -168,9 +168,20 @@ export class SyncEngine {
     return { run: active, created: false };
   }
 
+  /**
+   * Nudges a run's job. Subaccounts take turns: a job's priority is minus the number of other runs its
+   * subaccount already has waiting or running, so a bulk "Sync now" of 100 integrations in one subaccount
+   * does not hold up the first sync of every other subaccount (pg-boss takes the highest priority first).
+   */
   private async enqueue(runId: number, startAfter?: Date) {
     await this.whenReady();
-    await this.queue.send(QUEUES.sync, { runId }, startAfter ? { startAfter } : {});
+    const [{ ahead }] = await this.ctx.database.query<{ ahead: number }>(
+      `select count(*)::int as ahead from sync_runs r join integrations i on i.id = r.integration_id
+       where i.sub_account_id = (select i2.sub_account_id from sync_runs r2 join integrations i2 on i2.id = r2.integration_id where r2.id = $1)
+         and r.status in ('queued', 'running') and r.id <> $1`,
+      [runId],
+    );
+    await this.queue.send(QUEUES.sync, { runId }, { priority: -Math.min(ahead, 10_000), ...(startAfter ? { startAfter } : {}) });
   }
 
   /** Claims and executes one attempt of a run; anything else (already done, owned by a live worker) is skipped. */
