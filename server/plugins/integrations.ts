@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { and, eq, sql } from 'drizzle-orm';
 import { Type } from 'typebox';
-import { ApiError, IdParams, type StatusCounts } from '../../shared/api/common';
+import { ApiError, IdParams } from '../../shared/api/common';
 import {
   CreateIntegrationBody,
   Integration,
@@ -18,11 +18,12 @@ import { diffFields, recordAudit, secretChanges } from '../audit/record';
 import { seal } from '../crypto/secret-box';
 import type { AuthenticatedAdmin } from '../context';
 import type { Db } from '../db/connect';
-import { integrationCounts, integrationTemplates, integrations, subAccounts } from '../db/schema';
+import { integrationTemplates, integrations, subAccounts } from '../db/schema';
 import { decodeCursor, pageOf } from '../http/cursor';
 import { badRequest, conflict, notFound } from '../http/errors';
 import { runConnectionTest } from '../integrations/connection-test';
 import { findIntegration, listIntegrations } from '../integrations/queries';
+import { integrationSummary } from '../integrations/summary';
 import { prepareConfig, revealConfig, WEBHOOK_SECRET_AAD } from '../integrations/secrets';
 import { assertValidConfig } from '../integrations/validate-config';
 import { parseCidr } from '../webhooks/ip-allowlist';
@@ -40,7 +41,6 @@ function checkCidrs(cidrs: string[] | undefined): string[] | undefined {
   return cidrs.map((c) => c.trim());
 }
 
-const emptyCounts = (): StatusCounts => ({ pending: 0, active: 0, error: 0, disconnected: 0, total: 0 });
 
 export const integrationsPlugin: FastifyPluginAsyncTypebox = async (app) => {
   invalidateWebhookTargetsOnWrite(app);
@@ -71,46 +71,7 @@ export const integrationsPlugin: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/integrations/summary',
     { schema: { tags: ['integrations'], querystring: SummaryQuery, response: { 200: IntegrationSummary, ...errors } } },
-    async (req) => {
-      // From the counters the triggers keep (a few per subaccount), not by counting every integration.
-      const c = integrationCounts;
-      const scope = and(
-        subAccountScope(req.admin, c.subAccountId),
-        req.query.subAccountId === undefined ? undefined : eq(c.subAccountId, req.query.subAccountId),
-        sql`${c.total} > 0`,
-      );
-      const rows =
-        req.query.groupBy === 'subAccount'
-          ? await db
-              .select({ subAccountId: c.subAccountId, subAccountName: subAccounts.name, status: c.status, n: c.total, on: c.activeOn })
-              .from(c)
-              .innerJoin(subAccounts, eq(subAccounts.id, c.subAccountId))
-              .where(scope)
-          : (
-              await db
-                .select({ status: c.status, n: sql<number>`sum(${c.total})`.mapWith(Number), on: sql<number>`sum(${c.activeOn})`.mapWith(Number) })
-                .from(c)
-                .where(scope)
-                .groupBy(c.status)
-            ).map((r) => ({ ...r, subAccountId: 0, subAccountName: '' }));
-      const counts = emptyCounts();
-      let activeSwitchOn = 0;
-      const per = new Map<number, { subAccountId: number; subAccountName: string; counts: StatusCounts }>();
-      for (const r of rows) {
-        counts[r.status] += r.n;
-        counts.total += r.n;
-        activeSwitchOn += r.on;
-        const entry = per.get(r.subAccountId) ?? { subAccountId: r.subAccountId, subAccountName: r.subAccountName, counts: emptyCounts() };
-        entry.counts[r.status] += r.n;
-        entry.counts.total += r.n;
-        per.set(r.subAccountId, entry);
-      }
-      return {
-        counts,
-        activeSwitchOn,
-        ...(req.query.groupBy === 'subAccount' ? { bySubAccount: [...per.values()].sort((a, b) => a.subAccountId - b.subAccountId) } : {}),
-      };
-    },
+    async (req) => integrationSummary(app.ctx.database, req.admin, req.query),
   );
 
   app.get(

@@ -1,0 +1,47 @@
+import type { IntegrationSummary } from '../../shared/api/integrations';
+import type { AuthenticatedAdmin } from '../context';
+import type { Database } from '../db/connect';
+
+const COUNTS = `coalesce(sum(c.total) filter (where c.status = 'pending'), 0)::int as pending,
+  coalesce(sum(c.total) filter (where c.status = 'active'), 0)::int as active,
+  coalesce(sum(c.total) filter (where c.status = 'error'), 0)::int as error,
+  coalesce(sum(c.total) filter (where c.status = 'disconnected'), 0)::int as disconnected,
+  coalesce(sum(c.total), 0)::int as total, coalesce(sum(c.active_on), 0)::int as "activeOn"`;
+
+type CountRow = { pending: number; active: number; error: number; disconnected: number; total: number; activeOn: number };
+
+/**
+ * Integrations by status, overall or per subaccount, from the counters the `integrations` triggers keep
+ * (`integration_counts`, a few rows per subaccount) instead of counting every integration. Plain SQL that
+ * sums in the database: with 2,000 subaccounts, building rows through the ORM cost more than the query.
+ */
+export async function integrationSummary(
+  database: Database,
+  admin: AuthenticatedAdmin,
+  opts: { subAccountId?: number; groupBy?: 'subAccount' },
+): Promise<IntegrationSummary> {
+  const params: unknown[] = [];
+  const where = ['c.total > 0'];
+  if (admin.role !== 'super_admin') where.push(`c.sub_account_id in (select sub_account_id from admin_sub_account_access where admin_id = $${params.push(admin.id)})`);
+  if (opts.subAccountId !== undefined) where.push(`c.sub_account_id = $${params.push(opts.subAccountId)}`);
+  const filter = where.join(' and ');
+  if (opts.groupBy !== 'subAccount') {
+    const [row] = await database.query<CountRow>(`select ${COUNTS} from integration_counts c where ${filter}`, params);
+    const { activeOn, ...counts } = row;
+    return { counts, activeSwitchOn: activeOn };
+  }
+  const rows = await database.query<CountRow & { subAccountId: number; subAccountName: string }>(
+    `select c.sub_account_id as "subAccountId", s.name as "subAccountName", ${COUNTS}
+     from integration_counts c join sub_accounts s on s.id = c.sub_account_id
+     where ${filter} group by c.sub_account_id, s.name order by c.sub_account_id`,
+    params,
+  );
+  const counts = { pending: 0, active: 0, error: 0, disconnected: 0, total: 0 };
+  let activeSwitchOn = 0;
+  const bySubAccount = rows.map(({ subAccountId, subAccountName, activeOn, ...own }) => {
+    for (const k of Object.keys(counts) as Array<keyof typeof counts>) counts[k] += own[k];
+    activeSwitchOn += activeOn;
+    return { subAccountId, subAccountName, counts: own };
+  });
+  return { counts, activeSwitchOn, bySubAccount };
+}
