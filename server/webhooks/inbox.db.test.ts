@@ -35,7 +35,7 @@ const delivery = (eventId: string | null, over: Partial<VerifiedDelivery> = {}):
 describe('WebhookInbox', () => {
   it('stores a burst in few statements, tells duplicates (also within one batch) apart, and reports stored ids', async () => {
     const stored: number[][] = [];
-    const inbox = new WebhookInbox(database.db, (ids) => stored.push(ids));
+    const inbox = new WebhookInbox(database, (ids) => stored.push(ids));
     const first = await inbox.store(delivery('evt-0'));
     expect(first.id).toEqual(expect.any(Number));
     const burst = [
@@ -59,7 +59,7 @@ describe('WebhookInbox', () => {
   });
 
   it('fails only the delivery that cannot be stored, not its batch neighbours', async () => {
-    const inbox = new WebhookInbox(database.db, () => {});
+    const inbox = new WebhookInbox(database, () => {});
     const results = await Promise.allSettled([
       inbox.store(delivery('ok-1')),
       inbox.store(delivery('bad', { integrationId: 999_999 })), // no such integration: foreign key violation

@@ -1,5 +1,4 @@
-import type { Db } from '../db/connect';
-import { webhookEvents } from '../db/schema';
+import type { Database } from '../db/connect';
 
 export interface VerifiedDelivery {
   integrationId: number;
@@ -30,7 +29,7 @@ export class WebhookInbox {
   private writing = false;
 
   constructor(
-    private db: Db,
+    private database: Database,
     private onStored: (eventIds: number[]) => void,
   ) {}
 
@@ -95,19 +94,24 @@ export class WebhookInbox {
   }
 
   private async insert(batch: Waiting[]): Promise<Map<Waiting, number | null>> {
-    const rows = await this.db
-      .insert(webhookEvents)
-      .values(batch.map(({ delivery: d }) => ({ ...d, verified: true, status: 'accepted' as const })))
-      .onConflictDoNothing()
-      .returning({ id: webhookEvents.id, integrationId: webhookEvents.integrationId, eventId: webhookEvents.eventId });
+    // One statement over arrays (plain SQL: on the hot path the query builder cost more than the insert).
+    const d = batch.map((w) => w.delivery);
+    const rows = await this.database.query<{ id: number; integrationId: number; eventId: string | null }>(
+      `insert into webhook_events (integration_id, source_ip, event_id, event_type, payload, verified, status)
+       select integration_id, source_ip, event_id, event_type, payload::jsonb, true, 'accepted'
+       from unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[]) as t(integration_id, source_ip, event_id, event_type, payload)
+       on conflict do nothing
+       returning id, integration_id as "integrationId", event_id as "eventId"`,
+      [d.map((x) => x.integrationId), d.map((x) => x.sourceIp), d.map((x) => x.eventId), d.map((x) => x.eventType), d.map((x) => JSON.stringify(x.payload ?? null))],
+    );
     const byKey = new Map(rows.filter((r) => r.eventId !== null).map((r) => [`${r.integrationId}:${r.eventId}`, r.id]));
     const result = new Map<Waiting, number | null>();
     // Deliveries without an event id cannot conflict, so all of them were stored; their ids are only
     // needed as a set (to queue processing), so the order RETURNING gives them in does not matter.
     const keyless = rows.filter((r) => r.eventId === null).map((r) => r.id);
     for (const w of batch) {
-      const d = w.delivery;
-      result.set(w, d.eventId === null ? (keyless.shift() ?? null) : (byKey.get(`${d.integrationId}:${d.eventId}`) ?? null));
+      const x = w.delivery;
+      result.set(w, x.eventId === null ? (keyless.shift() ?? null) : (byKey.get(`${x.integrationId}:${x.eventId}`) ?? null));
     }
     return result;
   }
