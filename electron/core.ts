@@ -37,7 +37,13 @@ export interface ConsoleCoreOptions {
   /** The Local workspace's server: server/start.ts's startServer by default. */
   startServer?: StartServerFn;
   logger?: Logger;
-  timeouts?: { requestMs?: number; testMs?: number };
+  /**
+   * requestMs: per request; testMs: provider connection tests; staleFallbackMs: how long a read that has a
+   * cached copy waits for a remote server the console has not heard from since it started (default 3 s)
+   * before answering from the cache, so a restart while the server does not answer shows the last copy
+   * instead of waiting for a request timeout.
+   */
+  timeouts?: { requestMs?: number; testMs?: number; staleFallbackMs?: number };
   /** How often a sync run is polled for progress, and an unreachable server probed. */
   syncPollMs?: number;
   probeIntervalMs?: number;
@@ -45,6 +51,11 @@ export interface ConsoleCoreOptions {
 
 const NETWORK_CODES = new Set(['offline', 'timeout', 'embedded_server']);
 export const isNetworkError = (err: unknown) => err instanceof LoctelliError && NETWORK_CODES.has(err.code);
+
+const DEFAULT_STALE_FALLBACK_MS = 3_000;
+/** While offline, a read answered from the cache probes the server at most this often (besides the timer). */
+const PROBE_SOON_MIN_INTERVAL_MS = 1_000;
+const NO_ANSWER = Symbol('no answer');
 
 /** Everything the console keeps for one profile: its API client, offline cache, drafts and connectivity. */
 export class ProfileRuntime {
@@ -55,7 +66,11 @@ export class ProfileRuntime {
   /** The Local workspace signs in by itself unless the user signed out. */
   localSignedOut = false;
   private probeTimer: NodeJS.Timeout | null = null;
+  private probing: Promise<unknown> | null = null;
+  private lastProbeAt = 0;
   private disposed = false;
+  /** For connectivity reasons: the server's host, or the Local workspace. */
+  private readonly serverLabel: string;
 
   constructor(
     readonly id: string,
@@ -63,6 +78,7 @@ export class ProfileRuntime {
     private readonly core: ConsoleCore,
     baseUrl: string | null,
   ) {
+    this.serverLabel = kind === 'local' ? "The Local workspace's server" : hostOf(baseUrl);
     const dir = core.profiles.dataDir(id);
     this.cache = new OfflineCache(join(dir, 'cache'));
     const vault = core.vault;
@@ -115,13 +131,39 @@ export class ProfileRuntime {
     const interval = this.core.opts.probeIntervalMs ?? 5_000;
     const tick = async () => {
       this.probeTimer = null;
-      if (this.disposed || this.connectivity.online !== false) return;
-      // A local server that failed to start is not retried in a loop.
-      if (this.kind === 'local' && this.core.embedded.state.state === 'failed') return;
-      await this.client.probe();
+      if (!this.canProbe()) return;
+      await this.probe();
       if (this.connectivity.online === false && !this.disposed) this.probeTimer = setTimeout(tick, interval).unref();
     };
     this.probeTimer = setTimeout(tick, interval).unref();
+  }
+
+  private canProbe() {
+    // A local server that failed to start is not retried in a loop.
+    return !this.disposed && this.connectivity.online === false && !(this.kind === 'local' && this.core.embedded.state.state === 'failed');
+  }
+
+  /** One health check at a time (the timer's and the ones reads ask for share it). */
+  private probe(): Promise<unknown> {
+    if (!this.probing) {
+      this.lastProbeAt = Date.now();
+      this.probing = this.client.probe().finally(() => {
+        this.probing = null;
+      });
+    }
+    return this.probing;
+  }
+
+  /** Someone is looking at cached data: check now whether the server is back rather than at the next tick. */
+  private probeSoon() {
+    if (!this.canProbe() || this.probing || Date.now() - this.lastProbeAt < PROBE_SOON_MIN_INTERVAL_MS) return;
+    void this.probe();
+  }
+
+  /** Signed in, or able to sign in by itself: cached data is shown only then (never after a sign-out). */
+  private hasSession(): boolean {
+    if (this.kind === 'local') return !this.localSignedOut;
+    return this.client.hasAccessToken || this.core.vault.get(vaultNames.refreshToken(this.id)) !== undefined;
   }
 
   private stopProbe() {
@@ -135,19 +177,53 @@ export class ProfileRuntime {
     this.client.forget();
   }
 
-  /** A read served from the server, or from the cache (stale) when the server cannot be reached. */
+  /**
+   * A read served from the server, or from the cache (stale) when the server cannot be reached:
+   * - known to be unreachable: the cache answers at once (no request that would only time out again), and
+   *   the server is probed so that the next read is fresh once it is back;
+   * - a remote server not heard from since the console started (a restart while it is gone): the cache
+   *   answers if the server has not within `staleFallbackMs`; the request goes on in the background;
+   * - otherwise the request decides, and a network failure falls back to the cache.
+   * `fallback` is a second-best cached answer (e.g. the cached items of a collection) when `key` has none.
+   */
   async cachedRead<T>(key: string, fetch: () => Promise<T>, fallback?: () => Promise<CacheEntry<T> | null>, onFresh?: (data: T, at: string) => Promise<void>): Promise<CachedOf<T>> {
-    try {
+    const cached = async () => (await this.cache.get<T>(key)) ?? (fallback ? await fallback() : null);
+    const stale = (hit: CacheEntry<T>): CachedOf<T> => ({ data: hit.data, stale: true, fetchedAt: hit.fetchedAt });
+    if (this.connectivity.online === false && this.hasSession()) {
+      const hit = await cached();
+      if (hit) {
+        this.probeSoon();
+        return stale(hit);
+      }
+    }
+    const attempt = (async (): Promise<CachedOf<T>> => {
       const data = await fetch();
       const fetchedAt = new Date().toISOString();
       await this.cache.put(key, data, fetchedAt);
       if (onFresh) await onFresh(data, fetchedAt);
       return { data, stale: false, fetchedAt };
+    })();
+    // It may outlive this call (answered from the cache meanwhile): its failure is then nobody's to handle.
+    attempt.catch(() => {});
+    try {
+      if (this.connectivity.online === null && this.kind === 'remote' && this.hasSession()) {
+        const hit = await cached();
+        if (hit) {
+          const waitMs = this.core.opts.timeouts?.staleFallbackMs ?? DEFAULT_STALE_FALLBACK_MS;
+          let timer: NodeJS.Timeout | undefined;
+          const first = await Promise.race([attempt, new Promise<typeof NO_ANSWER>((r) => (timer = setTimeout(() => r(NO_ANSWER), waitMs)))]).finally(() => clearTimeout(timer));
+          if (first !== NO_ANSWER) return first;
+          // Still no word: say so (the request's own outcome corrects it), and show the last copy.
+          this.setOnline(false, `${this.serverLabel} is not answering`);
+          return stale(hit);
+        }
+      }
+      return await attempt;
     } catch (err) {
       if (!isNetworkError(err)) throw err;
-      const hit = (await this.cache.get<T>(key)) ?? (fallback ? await fallback() : null);
+      const hit = await cached();
       if (!hit) throw err;
-      return { data: hit.data, stale: true, fetchedAt: hit.fetchedAt };
+      return stale(hit);
     }
   }
 
@@ -193,30 +269,36 @@ export class ProfileRuntime {
 
   /** Offline: the last copy of this exact page, else every cached integration matching the filters. */
   async integrations(filters: Record<string, unknown>): Promise<CachedOf<IntegrationPage>> {
-    const key = `integrations:${canonical(filters)}`;
-    try {
-      return await this.cachedRead(
-        key,
-        () => this.client.request<IntegrationPage>('GET', '/api/integrations', { query: filters }),
-        undefined,
-        (page, at) => this.cache.putItems('integrations', page.items, at),
-      );
-    } catch (err) {
-      if (!isNetworkError(err)) throw err;
-      const all = await this.cache.allItems<Integration>('integrations');
-      if (all.length === 0) throw err;
-      const q = typeof filters.q === 'string' ? filters.q.toLowerCase() : null;
-      const hits = all
-        .filter(({ data: i }) =>
-          (filters.subAccountId === undefined || i.subAccountId === filters.subAccountId) &&
-          (filters.status === undefined || i.status === filters.status) &&
-          (filters.templateId === undefined || i.integrationTemplateId === filters.templateId) &&
-          (!q || i.name.toLowerCase().includes(q) || (i.description ?? '').toLowerCase().includes(q) || i.template.displayName.toLowerCase().includes(q)),
-        )
-        .sort((a, b) => b.data.id - a.data.id);
-      const fetchedAt = hits.reduce((min, h) => (h.fetchedAt < min ? h.fetchedAt : min), new Date().toISOString());
-      return { data: { items: hits.map((h) => h.data), nextCursor: null }, stale: true, fetchedAt };
-    }
+    return this.cachedRead(
+      `integrations:${canonical(filters)}`,
+      () => this.client.request<IntegrationPage>('GET', '/api/integrations', { query: filters }),
+      () => this.cachedIntegrationsMatching(filters),
+      (page, at) => this.cache.putItems('integrations', page.items, at),
+    );
+  }
+
+  private async cachedIntegrationsMatching(filters: Record<string, unknown>): Promise<CacheEntry<IntegrationPage> | null> {
+    const all = await this.cache.allItems<Integration>('integrations');
+    if (all.length === 0) return null;
+    const q = typeof filters.q === 'string' ? filters.q.toLowerCase() : null;
+    const hits = all
+      .filter(({ data: i }) =>
+        (filters.subAccountId === undefined || i.subAccountId === filters.subAccountId) &&
+        (filters.status === undefined || i.status === filters.status) &&
+        (filters.templateId === undefined || i.integrationTemplateId === filters.templateId) &&
+        (!q || i.name.toLowerCase().includes(q) || (i.description ?? '').toLowerCase().includes(q) || i.template.displayName.toLowerCase().includes(q)),
+      )
+      .sort((a, b) => b.data.id - a.data.id);
+    const fetchedAt = hits.reduce((min, h) => (h.fetchedAt < min ? h.fetchedAt : min), new Date().toISOString());
+    return { data: { items: hits.map((h) => h.data), nextCursor: null }, fetchedAt };
+  }
+}
+
+function hostOf(baseUrl: string | null): string {
+  try {
+    return new URL(baseUrl ?? '').host;
+  } catch {
+    return 'The server';
   }
 }
 
