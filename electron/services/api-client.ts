@@ -35,6 +35,7 @@ export interface RequestOptions {
 }
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'EPIPE', 'ERR_SOCKET_CONNECTION_TIMEOUT', 'EADDRNOTAVAIL']);
+const UNAVAILABLE_STATUSES = new Set([502, 503, 504]);
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ERR_CANCELED']);
 
 /**
@@ -201,9 +202,18 @@ export class ApiClient {
         timeout: opts.timeoutMs,
         headers: token ? { authorization: `Bearer ${token}` } : {},
       });
+      // A gateway in front of a server that is gone, or the server itself while its database is away, answers
+      // 502/503/504: as unreachable as no answer at all, so the console falls back to its cache the same way.
+      if (UNAVAILABLE_STATUSES.has(res.status)) {
+        const said = (res.data as { message?: unknown } | undefined)?.message;
+        const reason = `${safeHost(base)} is temporarily unavailable (${typeof said === 'string' && said ? said : `HTTP ${res.status}`})`;
+        this.opts.onConnectivity?.(false, reason);
+        throw new LoctelliError('offline', reason, { status: res.status });
+      }
       this.opts.onConnectivity?.(true, null);
       return res;
     } catch (err) {
+      if (err instanceof LoctelliError) throw err;
       throw this.networkError(err, base);
     }
   }
