@@ -25,6 +25,8 @@ export interface BuildAppOptions {
   /** Largest accepted request body, bytes. */
   bodyLimit?: number;
   trustProxy?: boolean;
+  /** Serve the OpenAPI document at /api/docs/json (default). The console's Local workspace skips it to start sooner. */
+  openapi?: boolean;
 }
 
 export const DEFAULT_BODY_LIMIT = 512 * 1024;
@@ -57,13 +59,15 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     }
   });
 
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'Loctelli Integrations API', version: SERVER_VERSION },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
-      security: [{ bearer: [] }],
-    },
-  });
+  if (opts.openapi !== false) {
+    await app.register(swagger, {
+      openapi: {
+        info: { title: 'Loctelli Integrations API', version: SERVER_VERSION },
+        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+        security: [{ bearer: [] }],
+      },
+    });
+  }
 
   await app.register(
     async (api) => {

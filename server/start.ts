@@ -63,6 +63,8 @@ export interface StartOptions {
    * The console's Local workspace uses it to show its first screen sooner; a deployed server fails fast.
    */
   queueInBackground?: boolean;
+  /** Serve /api/docs/json (default true). */
+  openapi?: boolean;
 }
 
 export async function startServer(config: ServerConfig, opts: StartOptions = {}): Promise<RunningServer> {
@@ -75,7 +77,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     const seedResult = await seed(database.db, { adminEmail: config.adminEmail, adminPassword: config.adminPassword, adminName: config.adminName });
     if (seedResult.createdTemplates.length) logger.info({ templates: seedResult.createdTemplates }, 'seeded built-in templates');
     await ctx.sync!.start({ worker: config.runWorker, background: opts.queueInBackground });
-    const app = await buildApp({ ctx, jwtSecret: jwt.secret, logger, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy });
+    const app = await buildApp({ ctx, jwtSecret: jwt.secret, logger, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, openapi: opts.openapi });
     const url = await app.listen({ host: config.host, port: config.port });
     logger.info({ url, database: database.kind, worker: config.runWorker }, 'integrations API listening');
     return {

@@ -101,7 +101,9 @@ export class EmbeddedServer {
         logLevel: 'warn',
         trustProxy: false,
       },
-      { logger: this.opts.logger ?? createLogger({ level: 'warn' }), queueInBackground: true },
+      // Sooner to the first screen: do not wait for the job queue, and skip the OpenAPI document (nobody
+      // reads the Local workspace's /docs; building it loads and walks every route schema at start).
+      { logger: this.opts.logger ?? createLogger({ level: 'warn' }), queueInBackground: true, openapi: false },
     );
     try {
       await this.ensureLocalAdmin(running, password);

@@ -26,5 +26,5 @@ export const healthPlugin: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  app.get('/docs/json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  if (typeof app.swagger === 'function') app.get('/docs/json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 };
