@@ -1,4 +1,5 @@
 import type { Database } from '../db/connect';
+import { isDatabaseUnavailable } from '../db/errors';
 
 export interface VerifiedDelivery {
   integrationId: number;
@@ -70,8 +71,9 @@ export class WebhookInbox {
     try {
       stored = await this.insert(unique);
     } catch (err) {
-      if (unique.length === 1) {
-        unique[0].reject(err);
+      // Nothing can be stored one by one either when the database is away (the route answers 503).
+      if (unique.length === 1 || isDatabaseUnavailable(err)) {
+        for (const w of unique) w.reject(err);
         for (const r of repeats) r.w.reject(err);
         return;
       }
@@ -86,7 +88,13 @@ export class WebhookInbox {
       }
     }
     const ids = [...stored.values()].filter((id): id is number => id !== null);
-    if (ids.length) this.onStored(ids);
+    if (ids.length) {
+      try {
+        this.onStored(ids);
+      } catch {
+        // Queueing is best effort: the scheduler's sweep queues stored events that were not.
+      }
+    }
     for (const [w, id] of stored) w.resolve({ id });
     for (const { w, of } of repeats) if (stored.has(of)) w.resolve({ id: null });
     // A repeat of a delivery whose own insert failed fails the same way.
