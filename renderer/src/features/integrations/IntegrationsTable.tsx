@@ -1,4 +1,4 @@
-import { memo, useRef, useState } from 'react';
+import { memo, useCallback, useMemo, useRef, useState } from 'react';
 import type { Integration } from '../../../../shared/api/integrations';
 import { StatusBadge } from '../../components/StatusBadge';
 import { TemplateIcon } from '../../components/TemplateIcon';
@@ -48,22 +48,29 @@ export function IntegrationsTable({
   const win = useWindow(scrollRef, rows.length, ROW_H, 10);
   const [cursor, setCursor] = useState(0);
   const anchor = useRef<number | null>(null);
-  const allSelected = rows.length > 0 && rows.every((r) => selected.has(r.id));
-  const someSelected = !allSelected && rows.some((r) => selected.has(r.id));
+  // Not on every scroll frame: only when the rows or the selection change.
+  const { allSelected, someSelected } = useMemo(() => {
+    const all = rows.length > 0 && rows.every((r) => selected.has(r.id));
+    return { allSelected: all, someSelected: !all && selected.size > 0 && rows.some((r) => selected.has(r.id)) };
+  }, [rows, selected]);
   const cols = COLUMNS.filter((c) => showSubaccount || c.key !== 'subaccount');
 
-  const toggle = (index: number, range: boolean) => {
-    const next = new Set(selected);
-    const row = rows[index];
-    if (!row) return;
-    if (range && anchor.current !== null) {
-      const [a, b] = [Math.min(anchor.current, index), Math.max(anchor.current, index)];
-      for (let i = a; i <= b; i++) next.add(rows[i].id);
-    } else if (next.has(row.id)) next.delete(row.id);
-    else next.add(row.id);
-    anchor.current = index;
-    setSelected(next);
-  };
+  // Stable while scrolling, so the memoized rows that stay in view are not rendered again.
+  const toggle = useCallback(
+    (index: number, range: boolean) => {
+      const next = new Set(selected);
+      const row = rows[index];
+      if (!row) return;
+      if (range && anchor.current !== null) {
+        const [a, b] = [Math.min(anchor.current, index), Math.max(anchor.current, index)];
+        for (let i = a; i <= b; i++) next.add(rows[i].id);
+      } else if (next.has(row.id)) next.delete(row.id);
+      else next.add(row.id);
+      anchor.current = index;
+      setSelected(next);
+    },
+    [rows, selected, setSelected],
+  );
 
   const moveTo = (i: number) => {
     const c = Math.max(0, Math.min(rows.length - 1, i));
@@ -127,25 +134,26 @@ export function IntegrationsTable({
           );
         })}
       </div>
+      {/* Each row sits at its own offset, so when the window moves the rows that stay keep their position and
+          paint: only the rows entering are laid out, painted and rastered (a shared translated wrapper moved
+          every row, and Chromium repainted the whole table on each scrolled frame). */}
       <div className="int-body" style={{ height: win.total }}>
-        <div style={{ transform: `translateY(${win.padTop}px)` }}>
-          {rows.slice(win.start, win.end).map((r, k) => {
-            const index = win.start + k;
-            return (
-              <Row
-                key={r.id}
-                row={r}
-                index={index}
-                gridClass={gridClass}
-                selected={selected.has(r.id)}
-                current={index === cursor}
-                showSubaccount={showSubaccount}
-                onToggle={toggle}
-                onFocusRow={setCursor}
-              />
-            );
-          })}
-        </div>
+        {rows.slice(win.start, win.end).map((r, k) => {
+          const index = win.start + k;
+          return (
+            <Row
+              key={r.id}
+              row={r}
+              index={index}
+              gridClass={gridClass}
+              selected={selected.has(r.id)}
+              current={index === cursor}
+              showSubaccount={showSubaccount}
+              onToggle={toggle}
+              onFocusRow={setCursor}
+            />
+          );
+        })}
       </div>
     </div>
   );
@@ -178,6 +186,7 @@ const Row = memo(function Row({
       role="row"
       aria-rowindex={index + 2}
       aria-selected={selected}
+      style={{ position: 'absolute', top: index * ROW_H, left: 0, right: 0 }}
       onMouseDown={() => onFocusRow(index)}
       onDoubleClick={() => navigate(`/integrations/${r.id}`)}
     >
