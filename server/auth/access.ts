@@ -20,3 +20,12 @@ export async function canAccessSubAccount(db: Db, admin: AuthenticatedAdmin, sub
     .where(sql`${adminSubAccountAccess.adminId} = ${admin.id} and ${eq(adminSubAccountAccess.subAccountId, subAccountId)}`);
   return rows.length > 0;
 }
+
+/**
+ * `subAccountScope` for plain SQL text: the condition limiting `column` to the admin's subaccounts, or null
+ * for a super_admin. `param` adds a bound value and returns its placeholder (`$n`).
+ */
+export function subAccountScopeSql(admin: AuthenticatedAdmin, column: string, param: (value: unknown) => string): string | null {
+  if (admin.role === 'super_admin') return null;
+  return `${column} in (select sub_account_id from admin_sub_account_access where admin_id = ${param(admin.id)})`;
+}

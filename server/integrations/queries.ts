@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Integration } from '../../shared/api/integrations';
-import { subAccountScope } from '../auth/access';
+import { subAccountScope, subAccountScopeSql } from '../auth/access';
 import type { AuthenticatedAdmin } from '../context';
 import type { Database, Db } from '../db/connect';
 import { integrationTemplates, integrations, subAccounts } from '../db/schema';
@@ -101,7 +101,8 @@ export async function listIntegrations(database: Database, admin: AuthenticatedA
   const params: unknown[] = [];
   const p = (v: unknown) => `$${params.push(v)}`;
   const where: string[] = [];
-  if (admin.role !== 'super_admin') where.push(`i.sub_account_id in (select sub_account_id from admin_sub_account_access where admin_id = ${p(admin.id)})`);
+  const scope = subAccountScopeSql(admin, 'i.sub_account_id', p);
+  if (scope) where.push(scope);
   if (f.subAccountId !== undefined) where.push(`i.sub_account_id = ${p(f.subAccountId)}`);
   if (f.status !== undefined) where.push(`i.status = ${p(f.status)}`);
   if (f.templateId !== undefined) where.push(`i.integration_template_id = ${p(f.templateId)}`);

@@ -1,4 +1,5 @@
 import type { IntegrationSummary } from '../../shared/api/integrations';
+import { subAccountScopeSql } from '../auth/access';
 import type { AuthenticatedAdmin } from '../context';
 import type { Database } from '../db/connect';
 
@@ -22,8 +23,10 @@ export async function integrationSummary(
 ): Promise<IntegrationSummary> {
   const params: unknown[] = [];
   const where = ['c.total > 0'];
-  if (admin.role !== 'super_admin') where.push(`c.sub_account_id in (select sub_account_id from admin_sub_account_access where admin_id = $${params.push(admin.id)})`);
-  if (opts.subAccountId !== undefined) where.push(`c.sub_account_id = $${params.push(opts.subAccountId)}`);
+  const p = (v: unknown) => `$${params.push(v)}`;
+  const scope = subAccountScopeSql(admin, 'c.sub_account_id', p);
+  if (scope) where.push(scope);
+  if (opts.subAccountId !== undefined) where.push(`c.sub_account_id = ${p(opts.subAccountId)}`);
   const filter = where.join(' and ');
   if (opts.groupBy !== 'subAccount') {
     const [row] = await database.query<CountRow>(`select ${COUNTS} from integration_counts c where ${filter}`, params);
