@@ -171,10 +171,12 @@ export class ProfileRuntime {
     this.probeTimer = null;
   }
 
-  dispose() {
+  /** Stops this runtime; resolves when its cache has written what it still held. */
+  dispose(): Promise<void> {
     this.disposed = true;
     this.stopProbe();
     this.client.forget();
+    return this.cache.flush().catch(() => {});
   }
 
   /**
@@ -184,10 +186,12 @@ export class ProfileRuntime {
    * - a remote server not heard from since the console started (a restart while it is gone): the cache
    *   answers if the server has not within `staleFallbackMs`; the request goes on in the background;
    * - otherwise the request decides, and a network failure falls back to the cache.
-   * `fallback` is a second-best cached answer (e.g. the cached items of a collection) when `key` has none.
+   * Keeping the fresh answer in the cache does not delay it (the cache writes behind).
    */
-  async cachedRead<T>(key: string, fetch: () => Promise<T>, fallback?: () => Promise<CacheEntry<T> | null>, onFresh?: (data: T, at: string) => Promise<void>): Promise<CachedOf<T>> {
-    const cached = async () => (await this.cache.get<T>(key)) ?? (fallback ? await fallback() : null);
+  async cachedRead<T>(key: string, fetch: () => Promise<T>, opts: CachedReadOptions<T> = {}): Promise<CachedOf<T>> {
+    const load = opts.load ?? (() => this.cache.get<T>(key));
+    const save = opts.save ?? ((data: T, at: string) => this.cache.put(key, data, at));
+    const cached = async () => (await load()) ?? (opts.fallback ? await opts.fallback() : null);
     const stale = (hit: CacheEntry<T>): CachedOf<T> => ({ data: hit.data, stale: true, fetchedAt: hit.fetchedAt });
     if (this.connectivity.online === false && this.hasSession()) {
       const hit = await cached();
@@ -199,8 +203,7 @@ export class ProfileRuntime {
     const attempt = (async (): Promise<CachedOf<T>> => {
       const data = await fetch();
       const fetchedAt = new Date().toISOString();
-      await this.cache.put(key, data, fetchedAt);
-      if (onFresh) await onFresh(data, fetchedAt);
+      await save(data, fetchedAt);
       return { data, stale: false, fetchedAt };
     })();
     // It may outlive this call (answered from the cache meanwhile): its failure is then nobody's to handle.
@@ -231,8 +234,7 @@ export class ProfileRuntime {
     return this.cachedRead(
       `template:${id}`,
       () => this.client.request<IntegrationTemplate>('GET', `/api/integration-templates/${id}`),
-      () => this.cache.getItem<IntegrationTemplate>('templates', id),
-      (t, at) => this.cache.putItems('templates', [t], at),
+      { load: () => this.cache.getItem<IntegrationTemplate>('templates', id), save: (t, at) => this.cache.putItems('templates', [t], at) },
     );
   }
 
@@ -262,18 +264,30 @@ export class ProfileRuntime {
     return this.cachedRead(
       `integration:${id}`,
       () => this.client.request<Integration>('GET', `/api/integrations/${id}`),
-      () => this.cache.getItem<Integration>('integrations', id),
-      (i, at) => this.cache.putItems('integrations', [i], at),
+      { load: () => this.cache.getItem<Integration>('integrations', id), save: (i, at) => this.cache.putItems('integrations', [i], at) },
     );
   }
 
   /** Offline: the last copy of this exact page, else every cached integration matching the filters. */
   async integrations(filters: Record<string, unknown>): Promise<CachedOf<IntegrationPage>> {
+    const key = `integrations:${canonical(filters)}`;
     return this.cachedRead(
-      `integrations:${canonical(filters)}`,
+      key,
       () => this.client.request<IntegrationPage>('GET', '/api/integrations', { query: filters }),
-      () => this.cachedIntegrationsMatching(filters),
-      (page, at) => this.cache.putItems('integrations', page.items, at),
+      {
+        // The page keeps only its ids: its integrations are in the collection (one copy of each).
+        save: async (page, at) => {
+          await this.cache.putItems('integrations', page.items, at);
+          await this.cache.put<StoredPage>(key, { ids: page.items.map((i) => i.id), nextCursor: page.nextCursor, total: page.total }, at);
+        },
+        load: async () => {
+          const hit = await this.cache.get<StoredPage>(key);
+          const items = hit && Array.isArray(hit.data.ids) ? await this.cache.getItems<Integration>('integrations', hit.data.ids) : null;
+          if (!hit || !items) return null;
+          return { data: { items: items.map((x) => x.data), nextCursor: hit.data.nextCursor, ...(hit.data.total !== undefined ? { total: hit.data.total } : {}) }, fetchedAt: hit.fetchedAt };
+        },
+        fallback: () => this.cachedIntegrationsMatching(filters),
+      },
     );
   }
 
@@ -300,6 +314,22 @@ function hostOf(baseUrl: string | null): string {
   } catch {
     return 'The server';
   }
+}
+
+export interface CachedReadOptions<T> {
+  /** How a fresh answer is kept (default: as the cache entry of the read's key). */
+  save?: (data: T, fetchedAt: string) => Promise<void>;
+  /** How the kept answer is read back (default: the cache entry of the read's key). */
+  load?: () => Promise<CacheEntry<T> | null>;
+  /** A second-best cached answer (e.g. the cached items of a collection) when `load` finds none. */
+  fallback?: () => Promise<CacheEntry<T> | null>;
+}
+
+/** A cached list page: the ids of its items, which are kept in their collection. */
+interface StoredPage {
+  ids: number[];
+  nextCursor: string | null;
+  total?: number;
 }
 
 /** Canonical JSON of a filter object (sorted keys, undefined dropped), for cache keys. */
@@ -337,8 +367,9 @@ export class ConsoleCore {
     this.stopped = true;
     for (const t of this.syncWatches.values()) if (t !== true) clearTimeout(t);
     this.syncWatches.clear();
-    for (const rt of this.runtimes.values()) rt.dispose();
+    const flushed = [...this.runtimes.values()].map((rt) => rt.dispose());
     this.runtimes.clear();
+    await Promise.all(flushed);
     await this.embedded.stop();
     this.bus.removeAllListeners();
   }
@@ -368,7 +399,7 @@ export class ConsoleCore {
   }
 
   dropRuntime(id: string) {
-    this.runtimes.get(id)?.dispose();
+    void this.runtimes.get(id)?.dispose();
     this.runtimes.delete(id);
   }
 

@@ -102,8 +102,12 @@ export function createHandlers(core: ConsoleCore): Handlers {
       rt().cachedRead(
         `templates:${canonical(query)}`,
         () => api().request<IntegrationTemplate[]>('GET', '/api/integration-templates', { query }),
-        undefined,
-        (list, at) => rt().cache.putItems('templates', list, at),
+        {
+          save: async (list, at) => {
+            await rt().cache.put(`templates:${canonical(query)}`, list, at);
+            await rt().cache.putItems('templates', list, at);
+          },
+        },
       ),
     'templates.get': async (id) => rt().template(id),
     'templates.create': async (body) => {

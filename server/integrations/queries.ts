@@ -97,23 +97,52 @@ const LIST_SELECT = `
   join integration_templates t on t.id = i.integration_template_id
   join sub_accounts s on s.id = i.sub_account_id`;
 
-export async function listIntegrations(database: Database, admin: AuthenticatedAdmin, f: ListFilters): Promise<Integration[]> {
-  const params: unknown[] = [];
-  const p = (v: unknown) => `$${params.push(v)}`;
+/** The WHERE clause of the list's filters (without the cursor), its parameters added through `p`. */
+function listWhere(admin: AuthenticatedAdmin, f: Omit<ListFilters, 'afterId' | 'limit'>, p: (v: unknown) => string): string[] {
   const where: string[] = [];
   const scope = subAccountScopeSql(admin, 'i.sub_account_id', p);
   if (scope) where.push(scope);
   if (f.subAccountId !== undefined) where.push(`i.sub_account_id = ${p(f.subAccountId)}`);
   if (f.status !== undefined) where.push(`i.status = ${p(f.status)}`);
   if (f.templateId !== undefined) where.push(`i.integration_template_id = ${p(f.templateId)}`);
-  if (f.afterId !== undefined) where.push(`i.id < ${p(f.afterId)}`);
   if (f.q) {
     const pattern = p(`%${escapeLike(f.q)}%`);
     where.push(`(i.name ilike ${pattern} or i.description ilike ${pattern} or t.display_name ilike ${pattern})`);
   }
-  const rows = await database.query<PublicRow>(
-    `${LIST_SELECT}${where.length ? ` where ${where.join(' and ')}` : ''} order by i.id desc limit ${p(f.limit + 1)}`,
+  return where;
+}
+
+const whereSql = (where: string[]) => (where.length ? ` where ${where.join(' and ')}` : '');
+
+export async function listIntegrations(database: Database, admin: AuthenticatedAdmin, f: ListFilters): Promise<Integration[]> {
+  const params: unknown[] = [];
+  const p = (v: unknown) => `$${params.push(v)}`;
+  const where = listWhere(admin, f, p);
+  if (f.afterId !== undefined) where.push(`i.id < ${p(f.afterId)}`);
+  const rows = await database.query<PublicRow>(`${LIST_SELECT}${whereSql(where)} order by i.id desc limit ${p(f.limit + 1)}`, params);
+  return rows.map(toDto);
+}
+
+/**
+ * How many integrations the list's filters match. By subaccount and status only, the counters the triggers keep
+ * (`integration_counts`) answer without reading the integrations; a template or a search needs a count.
+ */
+export async function countIntegrations(database: Database, admin: AuthenticatedAdmin, f: Omit<ListFilters, 'afterId' | 'limit'>): Promise<number> {
+  const params: unknown[] = [];
+  const p = (v: unknown) => `$${params.push(v)}`;
+  if (f.templateId === undefined && !f.q) {
+    const where: string[] = [];
+    const scope = subAccountScopeSql(admin, 'c.sub_account_id', p);
+    if (scope) where.push(scope);
+    if (f.subAccountId !== undefined) where.push(`c.sub_account_id = ${p(f.subAccountId)}`);
+    if (f.status !== undefined) where.push(`c.status = ${p(f.status)}`);
+    const [row] = await database.query<{ n: number }>(`select coalesce(sum(c.total), 0)::int as n from integration_counts c${whereSql(where)}`, params);
+    return row.n;
+  }
+  const where = listWhere(admin, f, p);
+  const [row] = await database.query<{ n: number }>(
+    `select count(*)::int as n from integrations i join integration_templates t on t.id = i.integration_template_id${whereSql(where)}`,
     params,
   );
-  return rows.map(toDto);
+  return row.n;
 }

@@ -22,7 +22,7 @@ import { integrationTemplates, integrations, subAccounts } from '../db/schema';
 import { decodeCursor, pageOf } from '../http/cursor';
 import { badRequest, conflict, notFound } from '../http/errors';
 import { runConnectionTest } from '../integrations/connection-test';
-import { findIntegration, listIntegrations } from '../integrations/queries';
+import { countIntegrations, findIntegration, listIntegrations } from '../integrations/queries';
 import { integrationSummary } from '../integrations/summary';
 import { prepareConfig, revealConfig, WEBHOOK_SECRET_AAD } from '../integrations/secrets';
 import { assertValidConfig } from '../integrations/validate-config';
@@ -62,9 +62,10 @@ export const integrationsPlugin: FastifyPluginAsyncTypebox = async (app) => {
     '/integrations',
     { schema: { tags: ['integrations'], querystring: ListIntegrationsQuery, response: { 200: IntegrationPage, ...errors } } },
     async (req) => {
-      const limit = req.query.limit ?? 50;
-      const rows = await listIntegrations(app.ctx.database, req.admin, { ...req.query, afterId: decodeCursor(req.query.cursor), limit });
-      return pageOf(rows, limit);
+      const { limit = 50, cursor, withTotal, ...filters } = req.query;
+      const rows = await listIntegrations(app.ctx.database, req.admin, { ...filters, afterId: decodeCursor(cursor), limit });
+      const page = pageOf(rows, limit);
+      return withTotal ? { ...page, total: await countIntegrations(app.ctx.database, req.admin, filters) } : page;
     },
   );
 

@@ -84,14 +84,22 @@ export const ListIntegrationsQuery = Type.Object(
     status: Type.Optional(IntegrationStatus),
     templateId: Type.Optional(Id),
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    limit: Type.Optional(Limit),
+    /** Up to 1,000: the console reads a whole list, and each page is a round trip through its main process. */
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })),
     cursor: Type.Optional(Cursor),
+    /** Also answer how many integrations match the filters (`total`), so a list can be sized before it is read. */
+    withTotal: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
 export type ListIntegrationsQuery = Static<typeof ListIntegrationsQuery>;
 
-export const IntegrationPage = Type.Object({ items: Type.Array(Integration), nextCursor: Type.Union([Cursor, Type.Null()]) });
+export const IntegrationPage = Type.Object({
+  items: Type.Array(Integration),
+  nextCursor: Type.Union([Cursor, Type.Null()]),
+  /** With `withTotal`: how many integrations match the filters across all pages. */
+  total: Type.Optional(Type.Integer({ minimum: 0 })),
+});
 export type IntegrationPage = Static<typeof IntegrationPage>;
 
 export const SummaryQuery = Type.Object(

@@ -8,6 +8,7 @@ import type { ListAuditQuery } from '../../../shared/api/audit';
 import type { CachedOf } from '../../../shared/ipc/schemas';
 import { loctelli } from './bridge';
 import { noteCached } from './live';
+import { createStore, useStore } from '../lib/store';
 
 export const keys = {
   session: ['session'] as const,
@@ -58,28 +59,64 @@ export const useTemplate = (id: number | null) =>
 export const useSubaccounts = () =>
   useQuery({ queryKey: keys.subaccounts, queryFn: async () => unwrap(await loctelli().subaccounts.list()), staleTime: 30_000 });
 
-/** Page size of the integration list: the API's maximum, so 10,000 rows are 50 calls. */
-const PAGE = 200;
+/**
+ * Page sizes of the integration list: a small first page (with the total) so the table can show its first
+ * rows and its full height at once, then the API's maximum, so 10,000 rows are 11 calls.
+ */
+const FIRST_PAGE = 200;
+const PAGE = 1000;
+
+/** A list being read: the rows so far, in the server's order (newest first), and how many there will be. */
+export interface ListProgress {
+  items: Integration[];
+  total: number | null;
+}
+
+const listProgress = createStore<ReadonlyMap<string, ListProgress>>(new Map());
+const progressKey = (scope: number | null) => String(scope ?? 'all');
+
+function setProgress(scope: number | null, p: ListProgress | null) {
+  listProgress.set((m) => {
+    const next = new Map(m);
+    if (p) next.set(progressKey(scope), p);
+    else next.delete(progressKey(scope));
+    return next;
+  });
+}
+
+/** The rows read so far while `useAllIntegrations(scope)` has no answer yet; null when it is not reading. */
+export const useListProgress = (scope: number | null) => useStore(listProgress, (m) => m.get(progressKey(scope)) ?? null);
 
 /**
  * Every integration of a subaccount (or of all visible ones, scope null), read page by page. Filters,
  * search, counts and sorting are done on the client so they are instant and the counts match the rows.
+ * The rows read so far are published (`useListProgress`) so a screen can show them before the last page.
  */
-export async function fetchAllIntegrations(scope: number | null, onPage?: (items: Integration[]) => void): Promise<CachedData<Integration[]>> {
+export async function fetchAllIntegrations(scope: number | null): Promise<CachedData<Integration[]>> {
   const all: Integration[] = [];
   let cursor: string | undefined;
   let stale = false;
+  let total: number | null = null;
   let fetchedAt = new Date().toISOString();
-  for (let guard = 0; guard < 1000; guard++) {
-    const q: ListIntegrationsQuery = { limit: PAGE, ...(scope ? { subAccountId: scope } : {}), ...(cursor ? { cursor } : {}) };
-    const res = await loctelli().integrations.list(q);
-    noteCached(res);
-    stale ||= res.stale;
-    if (res.stale) fetchedAt = res.fetchedAt;
-    all.push(...res.data.items);
-    onPage?.(all.slice());
-    if (!res.data.nextCursor) break;
-    cursor = res.data.nextCursor;
+  try {
+    for (let guard = 0; guard < 1000; guard++) {
+      const q: ListIntegrationsQuery = {
+        limit: cursor ? PAGE : FIRST_PAGE,
+        ...(scope ? { subAccountId: scope } : {}),
+        ...(cursor ? { cursor } : { withTotal: true }),
+      };
+      const res = await loctelli().integrations.list(q);
+      noteCached(res);
+      stale ||= res.stale;
+      if (res.stale) fetchedAt = res.fetchedAt;
+      total ??= res.data.total ?? null;
+      all.push(...res.data.items);
+      if (!res.data.nextCursor) break;
+      setProgress(scope, { items: all.slice(), total });
+      cursor = res.data.nextCursor;
+    }
+  } finally {
+    setProgress(scope, null);
   }
   return { data: all, stale, fetchedAt };
 }

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { INTEGRATION_STATUSES, type IntegrationStatus } from '../../../../shared/api/common';
 import { markSyncStarted } from '../../api/live';
-import { invalidateIntegrations, useAllIntegrations, useTemplates } from '../../api/queries';
+import { invalidateIntegrations, useAllIntegrations, useListProgress, useTemplates } from '../../api/queries';
 import { EmptyState, ErrorNotice, Loading, Notice } from '../../components/Feedback';
 import { Icon } from '../../components/Icon';
 import { PageHeader } from '../../components/PageHeader';
@@ -14,7 +14,7 @@ import { exactTime } from '../../lib/time';
 import { useApp } from '../../shell/AppContext';
 import { BulkPanel } from './BulkPanel';
 import { BULK_LABEL, runBulk, type BulkAction } from './bulk';
-import { applyFilters, facetCounts, sortIntegrations, type Filters, type Sort } from './filtering';
+import { applyFilters, DEFAULT_SORT, facetCounts, isDefaultSort, sortIntegrations, type Filters, type Sort } from './filtering';
 import { IntegrationsTable } from './IntegrationsTable';
 
 export function IntegrationsPage() {
@@ -22,6 +22,9 @@ export function IntegrationsPage() {
   const route = useRoute();
   const qc = useQueryClient();
   const list = useAllIntegrations(scope);
+  // Before the whole list is in: the pages read so far (newest first), shown at once.
+  const progress = useListProgress(scope);
+  const partial = !list.data && progress !== null;
   const templates = useTemplates();
   const [filters, setFilters] = useState<Omit<Filters, 'q'>>(() => ({
     status: (INTEGRATION_STATUSES as readonly string[]).includes(route.query.get('status') ?? '') ? (route.query.get('status') as IntegrationStatus) : null,
@@ -30,10 +33,10 @@ export function IntegrationsPage() {
   }));
   const [search, setSearch] = useState('');
   const q = useDebounced(search, 120);
-  const [sort, setSort] = useState<Sort>({ key: 'name', dir: 'asc' });
+  const [sort, setSort] = useState<Sort>(DEFAULT_SORT);
   const [selected, setSelected] = useState<Set<number>>(new Set());
 
-  const items = useMemo(() => list.data?.data ?? [], [list.data]);
+  const items = useMemo(() => list.data?.data ?? progress?.items ?? [], [list.data, progress]);
   const f: Filters = { ...filters, subAccountId: scope ? null : filters.subAccountId, q };
   const rows = useMemo(() => sortIntegrations(applyFilters(items, f), sort), [items, f.status, f.templateId, f.subAccountId, f.q, sort]); // eslint-disable-line react-hooks/exhaustive-deps
   const statusCounts = useMemo(() => facetCounts(items, f, 'status'), [items, f.templateId, f.subAccountId, f.q]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -52,6 +55,10 @@ export function IntegrationsPage() {
   };
 
   const statusTotal = [...statusCounts.values()].reduce((a, b) => a + b, 0);
+  const expected = partial ? Math.max(progress.total ?? 0, items.length) : items.length;
+  // Rows still to come sit below those shown only in the server's order and with nothing filtered out.
+  const unfiltered = !f.status && !f.templateId && !f.subAccountId && !f.q;
+  const placeholders = partial && unfiltered && isDefaultSort(sort) ? expected - rows.length : 0;
   const subOptions = subaccounts.filter((s) => subCounts.has(s.id));
 
   return (
@@ -61,6 +68,12 @@ export function IntegrationsPage() {
         subtitle={
           <>
             {subaccountName(scope)} · {rows.length.toLocaleString()} of {items.length.toLocaleString()}
+            {partial ? (
+              <span className="loading-more" role="status">
+                {' '}
+                · loading {expected.toLocaleString()}…
+              </span>
+            ) : null}
             {list.data?.stale ? <span className="badge badge-pending stale-badge" title={exactTime(list.data.fetchedAt)}>cached</span> : null}
           </>
         }
@@ -126,14 +139,14 @@ export function IntegrationsPage() {
       <BulkPanel />
       {list.isError ? <ErrorNotice error={list.error} title="The integrations could not be loaded" /> : null}
       {list.data?.stale ? <Notice kind="warning">Offline: showing the integrations as they were at {exactTime(list.data.fetchedAt)}.</Notice> : null}
-      {list.isPending ? (
+      {list.isPending && !partial ? (
         <Loading what="Loading integrations" />
       ) : items.length === 0 ? (
         <EmptyState icon="plug" title="No integrations yet">
           Set one up from the <a href={hrefOf('/catalog')}>Catalog</a>.
         </EmptyState>
       ) : (
-        <IntegrationsTable rows={rows} selected={selected} setSelected={setSelected} sort={sort} setSort={setSort} showSubaccount={scope === null} />
+        <IntegrationsTable rows={rows} placeholders={placeholders} selected={selected} setSelected={setSelected} sort={sort} setSort={setSort} showSubaccount={scope === null} />
       )}
     </div>
   );

@@ -6,7 +6,7 @@ import { hrefOf, navigate } from '../../lib/router';
 import { exactTime, relativeTime } from '../../lib/time';
 import { useWindow } from '../../lib/useWindow';
 import { ActiveSwitch } from './ActiveSwitch';
-import type { Sort, SortKey } from './filtering';
+import { DEFAULT_SORT, type Sort, type SortKey } from './filtering';
 import { BUILT_IN_TEMPLATES } from '../../../../shared/templates';
 
 /** Rows carry the template's name, not its icon id: built-ins map by name, custom ones get a monogram. */
@@ -31,6 +31,7 @@ const COLUMNS: { key: SortKey; label: string }[] = [
  */
 export function IntegrationsTable({
   rows,
+  placeholders = 0,
   selected,
   setSelected,
   sort,
@@ -38,6 +39,8 @@ export function IntegrationsTable({
   showSubaccount,
 }: {
   rows: Integration[];
+  /** Rows known to exist but not read yet (the list is still arriving): drawn as empty rows after `rows`. */
+  placeholders?: number;
   selected: Set<number>;
   setSelected(next: Set<number>): void;
   sort: Sort;
@@ -45,7 +48,7 @@ export function IntegrationsTable({
   showSubaccount: boolean;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
-  const win = useWindow(scrollRef, rows.length, ROW_H, 10);
+  const win = useWindow(scrollRef, rows.length + placeholders, ROW_H, 10);
   const [cursor, setCursor] = useState(0);
   const anchor = useRef<number | null>(null);
   // Not on every scroll frame: only when the rows or the selection change.
@@ -101,7 +104,7 @@ export function IntegrationsTable({
       className="int-table"
       role="grid"
       aria-label="Integrations"
-      aria-rowcount={rows.length + 1}
+      aria-rowcount={rows.length + placeholders + 1}
       aria-multiselectable="true"
       aria-activedescendant={rows[cursor] ? `int-row-${rows[cursor].id}` : undefined}
       tabIndex={0}
@@ -122,9 +125,11 @@ export function IntegrationsTable({
         </div>
         {cols.map((c) => {
           const active = sort.key === c.key;
+          // Ascending, descending, then back to newest first.
+          const next: Sort = !active ? { key: c.key, dir: 'asc' } : sort.dir === 'asc' ? { key: c.key, dir: 'desc' } : DEFAULT_SORT;
           return (
             <div key={c.key} role="columnheader" aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
-              <button type="button" className="sort-button" onClick={() => setSort({ key: c.key, dir: active && sort.dir === 'asc' ? 'desc' : 'asc' })}>
+              <button type="button" className="sort-button" title={active && sort.dir === 'desc' ? 'Back to newest first' : undefined} onClick={() => setSort(next)}>
                 {c.label}
                 <span className="sort-arrow" aria-hidden="true">
                   {active ? (sort.dir === 'asc' ? '▲' : '▼') : ''}
@@ -138,7 +143,7 @@ export function IntegrationsTable({
           paint: only the rows entering are laid out, painted and rastered (a shared translated wrapper moved
           every row, and Chromium repainted the whole table on each scrolled frame). */}
       <div className="int-body" style={{ height: win.total }}>
-        {rows.slice(win.start, win.end).map((r, k) => {
+        {rows.slice(win.start, Math.min(win.end, rows.length)).map((r, k) => {
           const index = win.start + k;
           return (
             <Row
@@ -154,6 +159,19 @@ export function IntegrationsTable({
             />
           );
         })}
+        {placeholders > 0
+          ? Array.from({ length: Math.max(0, win.end - Math.max(win.start, rows.length)) }, (_, k) => {
+              const index = Math.max(win.start, rows.length) + k;
+              return (
+                <div key={`pending-${index}`} className={`int-row int-row-pending ${gridClass}`} role="row" aria-rowindex={index + 2} aria-busy="true" style={{ position: 'absolute', top: index * ROW_H, left: 0, right: 0 }}>
+                  <div role="gridcell" className="cell-check" />
+                  <div role="gridcell">
+                    <span className="skeleton-bar" />
+                  </div>
+                </div>
+              );
+            })
+          : null}
       </div>
     </div>
   );

@@ -8,7 +8,14 @@ export interface Filters {
   q: string;
 }
 
-export type SortKey = 'name' | 'template' | 'subaccount' | 'status' | 'active' | 'lastSync' | 'error';
+export type SortKey = 'name' | 'template' | 'subaccount' | 'status' | 'active' | 'lastSync' | 'error' | 'created';
+
+/**
+ * Newest first: the order the server sends the list in, so while it is still arriving the rows already shown
+ * keep their places (the next pages only add rows below them).
+ */
+export const DEFAULT_SORT: Sort = { key: 'created', dir: 'desc' };
+export const isDefaultSort = (s: Sort) => s.key === DEFAULT_SORT.key && s.dir === DEFAULT_SORT.dir;
 export interface Sort {
   key: SortKey;
   dir: 'asc' | 'desc';
@@ -62,6 +69,8 @@ export function sortIntegrations(items: Integration[], s: Sort): Integration[] {
         return i.lastSyncAt ? Date.parse(i.lastSyncAt) : 0;
       case 'error':
         return i.errorMessage ?? '';
+      case 'created':
+        return i.id;
     }
   };
   return items
