@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECRET_PLACEHOLDER } from '../../shared/secret-fields';
-import { createGhlIntegration, createSubAccount, GHL_CONFIG, templateIds } from '../../test-support/fixtures';
+import { createAdminSession, createGhlIntegration, createSubAccount, GHL_CONFIG, templateIds } from '../../test-support/fixtures';
 import { createTestServer, type TestServer } from '../../test-support/server';
 
 let s: TestServer;
@@ -159,6 +159,37 @@ describe('list, summary, delete', () => {
     expect(badCursor.json().details[0].path).toBe('/querystring/cursor');
     const badLimit = await s.call('GET', '/api/integrations?limit=5000', { token });
     expect(badLimit.json().details[0].path).toBe('/querystring/limit');
+  });
+
+  it('answers how many integrations the filters match (withTotal), within the admin\'s subaccounts', async () => {
+    const a = await createSubAccount(s, token, 'Totals A');
+    const b = await createSubAccount(s, token, 'Totals B');
+    for (let i = 0; i < 5; i++) await createGhlIntegration(s, token, a, tpl.GoHighLevel, `Total ${i}`);
+    for (let i = 0; i < 3; i++) await createGhlIntegration(s, token, b, tpl.GoHighLevel, `Total ${i}`);
+    const [first] = (await s.call('GET', `/api/integrations?subAccountId=${a}&limit=1`, { token })).json().items;
+    await s.call('POST', `/api/integrations/${first.id}/activate`, { token });
+    await s.database.query(`update integrations set status = 'error' where id = $1`, [first.id]);
+    const total = async (query: string, as = token) => {
+      const res = await s.call('GET', `/api/integrations?withTotal=true&limit=2&${query}`, { token: as });
+      expect(res.statusCode).toBe(200);
+      return res.json().total;
+    };
+    expect(await total(`subAccountId=${a}`)).toBe(5);
+    expect(await total(`subAccountId=${a}&status=error`)).toBe(1);
+    expect(await total(`subAccountId=${a}&status=pending`)).toBe(4);
+    expect(await total(`subAccountId=${a}&templateId=${tpl.GoHighLevel}`)).toBe(5);
+    expect(await total(`q=${encodeURIComponent('total 1')}&subAccountId=${b}`)).toBe(1);
+    const [{ n }] = await s.database.query<{ n: number }>('select count(*)::int as n from integrations');
+    expect(await total('')).toBe(n);
+    // An admin of B alone counts only B's, whatever the filters ask for.
+    const scoped = await createAdminSession(s, token, 'totals-b@example.com', [b]);
+    expect(await total('', scoped.token)).toBe(3);
+    expect(await total(`templateId=${tpl.GoHighLevel}`, scoped.token)).toBe(3);
+    // Only when asked, and a page of up to 1,000.
+    const plain = (await s.call('GET', `/api/integrations?subAccountId=${a}&limit=1000`, { token })).json();
+    expect(plain).not.toHaveProperty('total');
+    expect(plain.items).toHaveLength(5);
+    expect((await s.call('GET', '/api/integrations?limit=1001', { token })).statusCode).toBe(400);
   });
 
   it('summarises counts by status, overall and per subaccount', async () => {

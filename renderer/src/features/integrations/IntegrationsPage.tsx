@@ -67,13 +67,16 @@ export function IntegrationsPage() {
         title="Integrations"
         subtitle={
           <>
-            {subaccountName(scope)} · {rows.length.toLocaleString()} of {items.length.toLocaleString()}
+            {subaccountName(scope)} ·{' '}
             {partial ? (
               <span className="loading-more" role="status">
-                {' '}
-                · loading {expected.toLocaleString()}…
+                loading {items.length.toLocaleString()} of {expected.toLocaleString()}…
               </span>
-            ) : null}
+            ) : (
+              <>
+                {rows.length.toLocaleString()} of {items.length.toLocaleString()}
+              </>
+            )}
             {list.data?.stale ? <span className="badge badge-pending stale-badge" title={exactTime(list.data.fetchedAt)}>cached</span> : null}
           </>
         }
