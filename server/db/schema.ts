@@ -281,5 +281,7 @@ export const webhookEvents = pgTable(
   (t) => [
     index('webhook_events_integration_idx').on(t.integrationId, t.id),
     uniqueIndex('webhook_events_dedupe_key').on(t.integrationId, t.eventId).where(sql`verified and event_id is not null`),
+    // The worker's queue: events still to apply, oldest first (a few among millions processed).
+    index('webhook_events_accepted_idx').on(t.id).where(sql`status = 'accepted'`),
   ],
 );

@@ -28,7 +28,7 @@ export const webhooksPlugin: FastifyPluginAsyncTypebox = async (app) => {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT }, (_req, body, done) => done(null, body));
 
-  const inbox = new WebhookInbox(app.ctx.database, (ids) => app.ctx.sync?.queueWebhookEvents(ids));
+  const inbox = new WebhookInbox(app.ctx.database, () => app.ctx.sync?.webhookEventsStored());
   const load = (integrationId: number) => app.ctx.webhookTargets.get(integrationId, loadTarget);
 
   async function loadTarget(integrationId: number) {

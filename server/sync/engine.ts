@@ -4,14 +4,15 @@ import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { AppContext } from '../context';
 import { errorSummary, isDatabaseUnavailable, whileDatabaseUnavailable } from '../db/errors';
-import { integrationTemplates, integrations, syncRuns, webhookEvents, type SyncErrorInfo } from '../db/schema';
+import { integrationTemplates, integrations, syncRuns, type SyncErrorInfo } from '../db/schema';
 import { revealConfig } from '../integrations/secrets';
 import { ProviderError } from '../providers/errors';
 import type { SyncProgress } from '../providers/registry';
 import { retryDelayMs } from './backoff';
 import { QUEUES } from './job-queue';
 import { addCounts, removeRecords, upsertRecords, type UpsertCounts } from './records';
-import { processWebhookEvents, WEBHOOK_CLAIM_LEASE_SECONDS } from './webhook-jobs';
+import { processWebhookEvents } from './webhook-jobs';
+import { WebhookEventLoop } from './webhook-loop';
 
 export interface SyncEngineOptions {
   /** Attempts per run before it is failed (retryable failures only). */
@@ -56,9 +57,7 @@ export class SyncEngine {
   private running = new Set<Promise<unknown>>();
   private stopped = false;
   private ready: Promise<void> | null = null;
-  private webhookWorkerId: string | null = null;
-  private webhookBacklog: number[] = [];
-  private webhookQueueing: Promise<void> | null = null;
+  private webhookLoop: WebhookEventLoop | null = null;
   readonly options: SyncEngineOptions;
 
   constructor(
@@ -90,11 +89,12 @@ export class SyncEngine {
     for (let i = 0; i < this.options.concurrency; i++) {
       await this.queue.work<{ runId: number }>(QUEUES.sync, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => this.track(this.processRun(job.data.runId)));
     }
-    // Webhook events are small and come in bursts: take them a batch at a time (pg-boss waits out the
-    // polling interval after every fetch, so one job per fetch would cap processing at 2 events a second).
-    this.webhookWorkerId = await this.queue.work<{ eventId: number }>(QUEUES.webhook, { batchSize: 100, pollingIntervalSeconds: 0.5 }, async (jobs) =>
-      this.track(processWebhookEvents(this.ctx, jobs.map((j) => j.data.eventId), this.log)),
+    // Jobs queued by earlier versions (one per stored event or batch); the loop below takes new events itself.
+    await this.queue.work<{ eventIds?: number[]; eventId?: number }>(QUEUES.webhook, { batchSize: 20, pollingIntervalSeconds: 5 }, async (jobs) =>
+      this.track(processWebhookEvents(this.ctx, jobs.flatMap((j) => j.data.eventIds ?? (j.data.eventId !== undefined ? [j.data.eventId] : [])), this.log)),
     );
+    this.webhookLoop = new WebhookEventLoop(this.ctx, this.log);
+    this.webhookLoop.start();
     const tick = () => {
       if (this.stopped) return;
       this.track(this.schedulerTick().catch((err) => this.log.error({ err }, 'scheduler tick failed')));
@@ -113,32 +113,17 @@ export class SyncEngine {
     // Stopping during a background start: let it finish first, so pg-boss is not stopped half started.
     await this.ready?.catch(() => {});
     for (const t of this.timers) clearInterval(t);
+    await this.webhookLoop?.stop();
     await this.queue.stop({ graceful: true, wait: true, timeout: 10_000 }).catch(() => {});
     await Promise.allSettled([...this.running]);
   }
 
   /**
-   * Queues processing of stored webhook events. Called after the events are committed and not awaited by
-   * the delivery: ids gathered meanwhile go in one insert. If queueing fails the events stay `accepted` and
-   * the scheduler's sweep queues them later.
+   * Stored webhook events are waiting (called after their commit, not awaited by the delivery): the worker of
+   * this process looks at once. A worker in another process finds them at its next poll.
    */
-  queueWebhookEvents(eventIds: number[]) {
-    this.webhookBacklog.push(...eventIds);
-    if (this.webhookQueueing) return;
-    this.webhookQueueing = this.track(
-      (async () => {
-        while (this.webhookBacklog.length) {
-          const batch = this.webhookBacklog.splice(0, 1000);
-          try {
-            await this.whenReady();
-            await this.queue.insert(batch.map((eventId) => ({ name: QUEUES.webhook, data: { eventId } })));
-            if (this.webhookWorkerId) this.queue.notifyWorker(this.webhookWorkerId);
-          } catch (err) {
-            this.log.warn({ err, events: batch.length }, 'webhook jobs not queued; the scheduler sweep will queue them');
-          }
-        }
-      })().finally(() => (this.webhookQueueing = null)),
-    );
+  webhookEventsStored() {
+    this.webhookLoop?.wake();
   }
 
   private track<T>(p: Promise<T>): Promise<T> {
@@ -356,17 +341,7 @@ export class SyncEngine {
       )
       .limit(200);
     for (const o of orphans) await this.enqueue(o.id);
-    // Verified webhook deliveries are stored before their job is queued; re-queue any whose job was lost.
-    const unprocessed = await db
-      .select({ id: webhookEvents.id })
-      .from(webhookEvents)
-      .where(
-        sql`${webhookEvents.status} = 'accepted' and ${webhookEvents.receivedAt} < now() - ${stale}::interval
-          and (${webhookEvents.claimedAt} is null or ${webhookEvents.claimedAt} < now() - ${`${WEBHOOK_CLAIM_LEASE_SECONDS} seconds`}::interval)`,
-      )
-      .limit(500);
-    if (unprocessed.length) this.queueWebhookEvents(unprocessed.map((e) => e.id));
-    return { scheduled, resumed: orphans.length + unprocessed.length };
+    return { scheduled, resumed: orphans.length };
   }
 }
 

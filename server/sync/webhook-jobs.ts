@@ -11,26 +11,49 @@ import { removeRecords, upsertRecords } from './records';
 export const WEBHOOK_CLAIM_LEASE_SECONDS = 300;
 const PROCESS_TIMEOUT_MS = 60_000;
 
+type ClaimedEvent = { id: number; integrationId: number; payload: unknown };
+
+/** Claimable: accepted, and not claimed by a worker that may still be at it. */
+const claimable = sql`${webhookEvents.status} = 'accepted' and (${webhookEvents.claimedAt} is null or ${webhookEvents.claimedAt} < now() - ${`${WEBHOOK_CLAIM_LEASE_SECONDS} seconds`}::interval)`;
+
 /**
- * Applies stored, verified webhook events. Each event is first claimed in one statement (only `accepted`
- * events with no live claim), so two workers handed the same event, or a job queued twice, never run the
- * processor twice; records are upserted, so even a re-run after a crash has no further effect. Status
- * moves accepted → processed | failed exactly once. Events are applied in the order they were received.
+ * The worker's loop: claims the oldest events no live worker holds (up to `limit`, skipping rows another
+ * worker is claiming at this instant) and applies them. Returns how many it claimed. The events table is the
+ * queue: a delivery is committed once, with nothing else to write for it to be processed.
  */
+export async function processNextWebhookEvents(ctx: AppContext, limit: number, log: Logger): Promise<number> {
+  const claimed = await ctx.database.query<ClaimedEvent>(
+    `update webhook_events set claimed_at = now()
+     where id in (
+       select id from webhook_events
+       where status = 'accepted' and (claimed_at is null or claimed_at < now() - interval '${WEBHOOK_CLAIM_LEASE_SECONDS} seconds')
+       order by id limit $1 for update skip locked)
+     returning id, integration_id as "integrationId", payload`,
+    [limit],
+  );
+  await applyClaimed(ctx, claimed, log);
+  return claimed.length;
+}
+
+/** Applies the given events (jobs queued by earlier versions name them), those still claimable. */
 export async function processWebhookEvents(ctx: AppContext, eventIds: number[], log: Logger): Promise<void> {
-  const { db } = ctx;
   if (eventIds.length === 0) return;
-  const claimed = await db
+  const claimed = await ctx.db
     .update(webhookEvents)
     .set({ claimedAt: sql`now()` })
-    .where(
-      and(
-        inArray(webhookEvents.id, eventIds),
-        eq(webhookEvents.status, 'accepted'),
-        sql`(${webhookEvents.claimedAt} is null or ${webhookEvents.claimedAt} < now() - ${`${WEBHOOK_CLAIM_LEASE_SECONDS} seconds`}::interval)`,
-      ),
-    )
+    .where(and(inArray(webhookEvents.id, eventIds), claimable))
     .returning({ id: webhookEvents.id, integrationId: webhookEvents.integrationId, payload: webhookEvents.payload });
+  await applyClaimed(ctx, claimed, log);
+}
+
+/**
+ * Applies claimed webhook events. An event is claimed in one statement before it is applied (only `accepted`
+ * events with no live claim), so two workers never run the processor on the same event; records are upserted,
+ * so even a re-run after a crash has no further effect. Status moves accepted → processed | failed exactly
+ * once. Events are applied in the order they were received.
+ */
+async function applyClaimed(ctx: AppContext, claimed: ClaimedEvent[], log: Logger): Promise<void> {
+  const { db } = ctx;
   if (claimed.length === 0) return;
   claimed.sort((a, b) => a.id - b.id);
 
@@ -86,8 +109,8 @@ export async function processWebhookEvents(ctx: AppContext, eventIds: number[], 
     }
     await flush(buffered.keys());
   } catch (err) {
-    // Give the unfinished events back so this job's retry can take them at once (if the database lets us;
-    // otherwise their claims lapse and the scheduler's sweep queues them again).
+    // Give the unfinished events back so the next pass can take them at once (if the database lets us;
+    // otherwise their claims lapse and a later pass takes them).
     const ids = claimed.map((e) => e.id);
     await db.update(webhookEvents).set({ claimedAt: null }).where(and(inArray(webhookEvents.id, ids), eq(webhookEvents.status, 'accepted'))).catch(() => {});
     throw err;

@@ -23,7 +23,7 @@ const MAX_BATCH = 500;
  * at a time nothing waits (the write starts at once); under a burst, the cost per delivery falls to a
  * share of a statement. Each caller learns whether its delivery was stored (`id`) or was a duplicate of an
  * event already stored (`id: null`, same integration and provider event id), only after the commit.
- * `onStored` is told the ids of newly stored events so their processing can be queued.
+ * `onStored` is told the ids of newly stored events (after their commit) so a worker can look at once.
  */
 export class WebhookInbox {
   private pending: Waiting[] = [];
@@ -92,7 +92,7 @@ export class WebhookInbox {
       try {
         this.onStored(ids);
       } catch {
-        // Queueing is best effort: the scheduler's sweep queues stored events that were not.
+        // Waking the worker is a courtesy: it polls for stored events anyway.
       }
     }
     for (const [w, id] of stored) w.resolve({ id });

@@ -1,0 +1,1 @@
+CREATE INDEX "webhook_events_accepted_idx" ON "webhook_events" USING btree ("id") WHERE status = 'accepted';
