@@ -56,10 +56,12 @@ const auth: FastifyPluginAsyncTypebox<{ jwtSecret: string }> = async (app, opts)
     }
     const id = Number(claims.sub);
     if (claims.typ !== 'access' || !Number.isInteger(id)) throw unauthorized('Access token is invalid');
-    const [admin] = await db
-      .select({ id: adminUsers.id, name: adminUsers.name, email: adminUsers.email, role: adminUsers.role, isActive: adminUsers.isActive })
-      .from(adminUsers)
-      .where(eq(adminUsers.id, id));
+    // Every authenticated request reads this row (so a deactivation takes effect at once): plain SQL, as
+    // building it through the query builder cost more than the lookup itself.
+    const [admin] = await app.ctx.database.query<AuthenticatedAdmin & { isActive: boolean }>(
+      'select id, name, email, role, is_active as "isActive" from admin_users where id = $1',
+      [id],
+    );
     if (!admin || !admin.isActive) throw unauthorized('This account is no longer active');
     req.admin = { id: admin.id, name: admin.name, email: admin.email, role: admin.role };
     if (config.role === 'super_admin' && admin.role !== 'super_admin') throw forbidden();
