@@ -38,17 +38,41 @@ const publicColumns = {
 
 type PublicRow = { [K in keyof typeof publicColumns]: unknown } & Record<string, unknown>;
 
+/**
+ * Field by field rather than by rest and spread: copying a 26-column row twice with `...` made objects V8 keeps
+ * as dictionaries, a few kilobytes of garbage per row on the list's hot path.
+ */
 function toDto(r: PublicRow): Integration {
-  const row = r as unknown as {
-    templateName: string; templateDisplayName: string; templateCategory: string; config: Record<string, unknown>; secretKeys: string[];
-  } & Omit<Integration, 'template' | 'config' | 'secretFieldsSet'>;
-  const { templateName, templateDisplayName, templateCategory, secretKeys, config, ...rest } = row;
+  const row = r as unknown as Omit<Integration, 'template' | 'secretFieldsSet' | 'webhookPath'> & {
+    templateName: string; templateDisplayName: string; templateCategory: string; secretKeys: string[] | null; createdByAdminId: number;
+  };
+  const secretKeys = row.secretKeys ?? [];
   return {
-    ...rest,
-    template: { name: templateName, displayName: templateDisplayName, category: templateCategory },
-    config: publicConfig(config, secretKeys ?? []),
-    webhookPath: `/api/webhooks/${rest.id}`,
-    secretFieldsSet: secretKeys ?? [],
+    id: row.id,
+    subAccountId: row.subAccountId,
+    subAccountName: row.subAccountName,
+    integrationTemplateId: row.integrationTemplateId,
+    template: { name: row.templateName, displayName: row.templateDisplayName, category: row.templateCategory },
+    name: row.name,
+    description: row.description,
+    isActive: row.isActive,
+    config: publicConfig(row.config, secretKeys),
+    secretFieldsSet: secretKeys,
+    status: row.status,
+    lastSyncAt: row.lastSyncAt,
+    errorMessage: row.errorMessage,
+    hasWebhookSecret: row.hasWebhookSecret,
+    webhookPath: `/api/webhooks/${row.id}`,
+    webhookAllowedCidrs: row.webhookAllowedCidrs,
+    syncIntervalMinutes: row.syncIntervalMinutes,
+    effectiveSyncIntervalMinutes: row.effectiveSyncIntervalMinutes,
+    nextSyncAt: row.nextSyncAt,
+    consecutiveFailures: row.consecutiveFailures,
+    syncPausedReason: row.syncPausedReason,
+    version: row.version,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    createdByAdminId: row.createdByAdminId,
   };
 }
 
