@@ -6,6 +6,7 @@ import type { AppContext } from './context';
 import { installErrorHandling } from './http/error-handler';
 import { createAjv, findNulCharacter } from './http/validation';
 import { badRequest } from './http/errors';
+import { lazyChildLoggerFactory } from './http/lazy-child-logger';
 import { lazySerializerFactory, lazyValidator } from './http/lazy-compilers';
 import { adminsPlugin } from './plugins/admins';
 import { auditPlugin } from './plugins/audit';
@@ -40,6 +41,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     onConstructorPoisoning: 'error',
     routerOptions: { maxParamLength: 200 },
     schemaController: { compilersFactory: { buildSerializer: lazySerializerFactory() as never } },
+    childLoggerFactory: lazyChildLoggerFactory,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Bodies are validated strictly (no type coercion, unknown fields rejected); query strings and path

@@ -48,6 +48,28 @@ export function ajvErrorsToDetails(errors: ErrorObject[] | null | undefined, pre
  * so deeply nested input cannot exhaust the stack.
  */
 export function findNulCharacter(value: unknown, prefix: string): string | null {
+  // Nearly every request has none: look first without building a path for every field.
+  return hasNulCharacter(value) ? nulCharacterPath(value, prefix) : null;
+}
+
+function hasNulCharacter(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) return true;
+    } else if (v && typeof v === 'object' && !Buffer.isBuffer(v)) {
+      for (const k in v) {
+        if (!Object.hasOwn(v, k)) continue;
+        if (k.includes('\u0000')) return true;
+        stack.push((v as Record<string, unknown>)[k]);
+      }
+    }
+  }
+  return false;
+}
+
+function nulCharacterPath(value: unknown, prefix: string): string | null {
   const stack: Array<[unknown, string]> = [[value, prefix]];
   while (stack.length) {
     const [v, path] = stack.pop()!;

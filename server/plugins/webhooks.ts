@@ -84,7 +84,8 @@ export const webhooksPlugin: FastifyPluginAsyncTypebox = async (app) => {
         throw forbidden('This address may not deliver webhooks to this integration');
       }
       const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v[0] : v]));
+      // Node gives header names in lower case, and a list only for set-cookie (which no provider signs with).
+      const headers = req.headers as Record<string, string | undefined>;
       const verdict = handler.verifyWebhook!({ rawBody, headers, query: req.query as Record<string, string> }, config, secret);
       if (!verdict.ok) {
         await reject(integrationId, req.ip, verdict.reason ?? 'signature verification failed', verdict.eventType);
@@ -94,9 +95,9 @@ export const webhooksPlugin: FastifyPluginAsyncTypebox = async (app) => {
         await reject(integrationId, req.ip, 'timestamp outside the replay window', verdict.eventType);
         throw new HttpError(400, 'Webhook refused: its timestamp is outside the replay window');
       }
-      let payload: unknown;
+      let payload: unknown = verdict.payload;
       try {
-        payload = JSON.parse(rawBody.toString('utf8'));
+        if (!('payload' in verdict)) payload = JSON.parse(rawBody.toString('utf8'));
       } catch {
         await reject(integrationId, req.ip, 'body is not valid JSON', verdict.eventType);
         throw new HttpError(400, 'Webhook body is not valid JSON');

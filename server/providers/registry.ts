@@ -68,6 +68,8 @@ export interface WebhookVerification {
    * same signed body for hours on failure (Meta: ~36 h) need a wider window; dedupe by eventId still applies.
    */
   replayWindowMs?: number;
+  /** The body as parsed JSON, when verifying it had to parse it (the route does not parse it again). */
+  payload?: unknown;
 }
 
 /**

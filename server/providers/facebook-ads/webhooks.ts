@@ -101,7 +101,7 @@ export function verifyFacebookWebhook(req: WebhookRequest, appSecret: string | u
     return { ok: false, reason: 'the signed body is not JSON' };
   }
   // Meta retries a failed delivery with the original body for up to ~36 hours; dedupe by event id covers replays.
-  return { ok: true, replayWindowMs: META_RETRY_WINDOW_MS, ...describeDelivery(payload) };
+  return { ok: true, replayWindowMs: META_RETRY_WINDOW_MS, ...describeDelivery(payload), payload };
 }
 
 /**

@@ -116,7 +116,7 @@ export function createGoHighLevelHandler(opts: GoHighLevelHandlerOptions = {}): 
       if (eventLocation && typeof config.locationId === 'string' && eventLocation !== config.locationId) {
         return { ok: false, reason: `event is for location ${eventLocation}, not the configured one` };
       }
-      return { ok: true, ...eventMetadata(event, rawBody) };
+      return { ok: true, ...eventMetadata(event, rawBody), payload };
     },
 
     async processWebhook(payload, config, ctx) {

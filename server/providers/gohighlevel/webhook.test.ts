@@ -32,7 +32,7 @@ describe('GoHighLevel webhooks: signature', () => {
 
   it('accepts a valid X-GHL-Signature (Ed25519) and reports id, type and time', () => {
     const result = handler.verifyWebhook!(delivery(body, { 'x-ghl-signature': signer.signEd25519(body) }), config, 'secret');
-    expect(result).toEqual({ ok: true, eventId: 'wh_6f1c2a', eventType: 'ContactCreate', timestamp: new Date('2026-11-14T09:30:01.000Z') });
+    expect(result).toEqual({ ok: true, eventId: 'wh_6f1c2a', eventType: 'ContactCreate', timestamp: new Date('2026-11-14T09:30:01.000Z'), payload: JSON.parse(body) });
   });
 
   it('rejects a signature over different bytes', () => {
