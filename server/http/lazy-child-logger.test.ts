@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import Fastify from 'fastify';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../logging';
 import { lazyChildLoggerFactory } from './lazy-child-logger';
@@ -11,7 +11,7 @@ function app(level: string) {
   let children = 0;
   const child = logger.child.bind(logger);
   logger.child = ((...args: Parameters<typeof child>) => (children++, child(...args))) as typeof logger.child;
-  const a = Fastify({ loggerInstance: logger as never, childLoggerFactory: lazyChildLoggerFactory });
+  const a = Fastify({ loggerInstance: logger as unknown as FastifyBaseLogger, childLoggerFactory: lazyChildLoggerFactory });
   a.get('/quiet', async (req) => (req.log.info('not at warn'), { ok: true }));
   a.get('/loud', async (req) => (req.log.error({ config: { apiKey: 'k-123' } }, 'went wrong'), { ok: true }));
   return { a, lines, children: () => children };
