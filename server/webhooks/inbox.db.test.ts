@@ -33,6 +33,21 @@ const delivery = (eventId: string | null, over: Partial<VerifiedDelivery> = {}):
 });
 
 describe('WebhookInbox', () => {
+  it('stores each payload exactly as delivered (quotes, backslashes, unicode, nesting, arrays)', async () => {
+    const inbox = new WebhookInbox(database, () => {});
+    const payloads = [
+      { eventId: 'p-1', text: 'say "hi" \\ back\\slash \n newline', emoji: '🦜 ünïcödé', nested: { a: [1, 2.5, null, true, { b: 'x' }] } },
+      { eventId: 'p-2', big: 'y'.repeat(50_000), empty: {}, list: [] },
+      ['an', 'array', 'body'],
+    ];
+    const ids = await Promise.all(payloads.map((payload, i) => inbox.store(delivery(`payload-${i}`, { payload }))));
+    for (const [i, { id }] of ids.entries()) {
+      const [row] = await database.query<{ payload: unknown }>('select payload from webhook_events where id = $1', [id]);
+      expect(row.payload).toEqual(payloads[i]);
+    }
+    await database.query(`delete from webhook_events where event_id like 'payload-%'`);
+  });
+
   it('stores a burst in few statements, tells duplicates (also within one batch) apart, and reports stored ids', async () => {
     const stored: number[][] = [];
     const inbox = new WebhookInbox(database, (ids) => stored.push(ids));
