@@ -143,8 +143,21 @@ export async function listIntegrations(database: Database, admin: AuthenticatedA
   const p = (v: unknown) => `$${params.push(v)}`;
   const where = listWhere(admin, f, p);
   if (f.afterId !== undefined) where.push(`i.id < ${p(f.afterId)}`);
-  const rows = await database.query<PublicRow>(`${LIST_SELECT}${whereSql(where)} order by i.id desc limit ${p(f.limit + 1)}`, params);
-  return rows.map(toDto);
+  // One JSON text per row: PGlite decodes every column of a result in JavaScript (26 per row here), and one
+  // JSON.parse per row costs a third less (PostgreSQL: about the same either way).
+  const rows = await database.query<{ j: string }>(
+    `select row_to_json(x)::text as j from (${LIST_SELECT}${whereSql(where)} order by i.id desc limit ${p(f.limit + 1)}) x order by x.id desc`,
+    params,
+  );
+  return rows.map((r) => toDto(reviveTimestamps(JSON.parse(r.j))));
+}
+
+const TIMESTAMPS = ['lastSyncAt', 'nextSyncAt', 'createdAt', 'updatedAt'] as const;
+
+/** JSON carries timestamps as text ("…+00:00", microseconds): back to Dates, as the driver gives them elsewhere. */
+function reviveTimestamps(row: PublicRow): PublicRow {
+  for (const k of TIMESTAMPS) if (typeof row[k] === 'string') row[k] = new Date(row[k] as string);
+  return row;
 }
 
 /**

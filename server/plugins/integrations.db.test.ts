@@ -161,6 +161,24 @@ describe('list, summary, delete', () => {
     expect(badLimit.json().details[0].path).toBe('/querystring/limit');
   });
 
+  it('lists each integration exactly as reading it alone shows it', async () => {
+    const sub2 = await createSubAccount(s, token, 'Same Co');
+    const a = await createGhlIntegration(s, token, sub2, tpl.GoHighLevel, 'Same "quoted" \\ name', { ...GHL_CONFIG, calendarId: 'Cal9' });
+    const b = await createGhlIntegration(s, token, sub2, tpl.GoHighLevel, 'Plain');
+    await s.database.query(
+      `update integrations set last_sync_at = '2026-11-25 10:11:12.345678+00', next_sync_at = now() + interval '1 hour', status = 'error',
+         error_message = 'Rate limited (HTTP 429) — ünïcödé', sync_paused_reason = 'paused', sync_interval_minutes = 0, webhook_allowed_cidrs = '["10.0.0.0/8"]'
+       where id = $1`,
+      [a.id],
+    );
+    const listed = (await s.call('GET', `/api/integrations?subAccountId=${sub2}`, { token })).json().items;
+    for (const one of [a, b]) {
+      const alone = (await s.call('GET', `/api/integrations/${one.id}`, { token })).json();
+      expect(listed.find((i: { id: number }) => i.id === one.id)).toEqual(alone);
+    }
+    expect(listed.find((i: { id: number }) => i.id === a.id)).toMatchObject({ lastSyncAt: '2026-11-25T10:11:12.345Z', config: { apiKey: SECRET_PLACEHOLDER }, syncIntervalMinutes: 0, effectiveSyncIntervalMinutes: null });
+  });
+
   it('answers how many integrations the filters match (withTotal), within the admin\'s subaccounts', async () => {
     const a = await createSubAccount(s, token, 'Totals A');
     const b = await createSubAccount(s, token, 'Totals B');
