@@ -4,14 +4,14 @@
  *     location, stored through the real path (handler → upsertRecords → sync_records). Reported: achieved request
  *     rate / allowed rate [≥ 0.95] and 429s [0]. n requests at the allowed rate take floor((n-1)/100) windows from the
  *     first to the last; the ratio is that time over the time they actually took.
- *  2. Ingest: the fake's limit lifted; contacts/s through the real path (fake HTTP → handler → upsertRecords) over a
+ *  2. Ingest: the fake's limit lifted; contacts/s through the real path (the fake in its own process, as an upstream is → HTTP → handler → upsertRecords) over a
  *     plain batched upsert of the same rows (100 per statement, like the pages) into the same table [≥ 0.7].
  *     Subject and baseline alternate, each into a fresh integration.
  */
 import { sql } from 'drizzle-orm';
 import { syncRecords } from '../server/db/schema';
 import type { Database } from '../server/db/connect';
-import { FAKE_LOCATION_ID, FAKE_VALID_TOKEN, startFakeGhl } from '../server/providers/gohighlevel/fake';
+import { FAKE_LOCATION_ID, FAKE_VALID_TOKEN, generateContacts, startFakeGhl, type FakeGhlOptions } from '../server/providers/gohighlevel/fake';
 import { createGoHighLevelHandler } from '../server/providers/gohighlevel/handler';
 import { RateLimiterRegistry } from '../server/providers/gohighlevel/rate-limiter';
 import type { SyncContext, SyncRecord } from '../server/providers/registry';
@@ -66,16 +66,34 @@ async function rateRun(kind: DbKind, args: BenchArgs) {
   }
 }
 
+/** The fake served by bench/fake-ghl-child.ts. */
+async function fakeInOwnProcess(opts: FakeGhlOptions): Promise<{ url: string; close(): Promise<void> }> {
+  const { spawn } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const script = fileURLToPath(new URL('./fake-ghl-child.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(opts)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0]).url);
+    });
+    child.on('exit', (code) => reject(new Error(`fake GoHighLevel exited ${code}`)));
+  });
+  return { url, close: () => new Promise((r) => (child.once('exit', () => r()), child.kill('SIGTERM'))) };
+}
+
 async function ingestRun(kind: DbKind, args: BenchArgs) {
   const contacts = args.quick ? 10_000 : 30_000;
   const rounds = 3;
   const database = await openBenchDatabase(kind);
-  const fake = await startFakeGhl({ locations: [{ id: FAKE_LOCATION_ID, name: 'Acme Dental', contacts }], rateLimit: { max: 1e9, intervalMs: 1000, dailyLimit: 1e9 } });
+  const anchorMs = Date.now();
+  const fake = await fakeInOwnProcess({ anchorMs, locations: [{ id: FAKE_LOCATION_ID, name: 'Acme Dental', contacts }], rateLimit: { max: 1e9, intervalMs: 1000, dailyLimit: 1e9 } });
   try {
     const base = await seedBase(database);
     const ids = await insertIntegrations(database, base, 'GoHighLevel', rounds * 2 + 2);
-    // The same rows the fake serves, as the sync path stores them (data = the contact JSON).
-    const data = JSON.parse(JSON.stringify(fake.state.locations.get(FAKE_LOCATION_ID)!.contacts)) as Array<{ id: string }>;
+    // The same rows the fake serves (generated from the same seed and anchor), as the sync path stores them.
+    const data = JSON.parse(JSON.stringify(generateContacts(FAKE_LOCATION_ID, contacts, anchorMs))) as Array<{ id: string }>;
     const plain = async (integrationId: number) => {
       for (let i = 0; i < data.length; i += 100) {
         await database.db
