@@ -1,3 +1,4 @@
+import type { StatusCounts } from '../../shared/api/common';
 import type { IntegrationSummary } from '../../shared/api/integrations';
 import { subAccountScopeSql } from '../auth/access';
 import type { AuthenticatedAdmin } from '../context';
@@ -19,8 +20,9 @@ type CountRow = { pending: number; active: number; error: number; disconnected: 
 export async function integrationSummary(
   database: Database,
   admin: AuthenticatedAdmin,
-  opts: { subAccountId?: number; groupBy?: 'subAccount' },
+  opts: { subAccountId?: number; groupBy?: 'subAccount' | 'template' },
 ): Promise<IntegrationSummary> {
+  if (opts.groupBy === 'template') return byTemplate(database, admin, opts.subAccountId);
   const params: unknown[] = [];
   const where = ['c.total > 0'];
   const p = (v: unknown) => `$${params.push(v)}`;
@@ -47,4 +49,35 @@ export async function integrationSummary(
     return { subAccountId, subAccountName, counts: own };
   });
   return { counts, activeSwitchOn, bySubAccount };
+}
+
+/**
+ * Counts per template (the catalog's "3 in use, 1 failing"): the counters are kept per subaccount, not per template,
+ * so this one counts the integrations (one grouped scan; the catalog no longer reads every integration for it).
+ */
+async function byTemplate(database: Database, admin: AuthenticatedAdmin, subAccountId: number | undefined): Promise<IntegrationSummary> {
+  const params: unknown[] = [];
+  const p = (v: unknown) => `$${params.push(v)}`;
+  const where: string[] = [];
+  const scope = subAccountScopeSql(admin, 'i.sub_account_id', p);
+  if (scope) where.push(scope);
+  if (subAccountId !== undefined) where.push(`i.sub_account_id = ${p(subAccountId)}`);
+  const rows = await database.query<{ templateId: number; status: Exclude<keyof StatusCounts, 'total'>; n: number; on: number }>(
+    `select i.integration_template_id as "templateId", i.status, count(*)::int as n, count(*) filter (where i.is_active)::int as "on"
+     from integrations i${where.length ? ` where ${where.join(' and ')}` : ''} group by 1, 2 order by 1`,
+    params,
+  );
+  const counts: StatusCounts = { pending: 0, active: 0, error: 0, disconnected: 0, total: 0 };
+  let activeSwitchOn = 0;
+  const perTemplate = new Map<number, StatusCounts>();
+  for (const r of rows) {
+    const c = perTemplate.get(r.templateId) ?? { pending: 0, active: 0, error: 0, disconnected: 0, total: 0 };
+    perTemplate.set(r.templateId, c);
+    c[r.status] += r.n;
+    c.total += r.n;
+    counts[r.status] += r.n;
+    counts.total += r.n;
+    activeSwitchOn += r.on;
+  }
+  return { counts, activeSwitchOn, byTemplate: [...perTemplate].map(([integrationTemplateId, c]) => ({ integrationTemplateId, counts: c })) };
 }

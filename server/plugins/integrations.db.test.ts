@@ -210,6 +210,26 @@ describe('list, summary, delete', () => {
     expect((await s.call('GET', '/api/integrations?limit=1001', { token })).statusCode).toBe(400);
   });
 
+  it('summarises counts per template, within the admin\'s subaccounts', async () => {
+    const c = await createSubAccount(s, token, 'Templates Co');
+    const x = await createGhlIntegration(s, token, c, tpl.GoHighLevel, 'T1');
+    await createGhlIntegration(s, token, c, tpl.GoHighLevel, 'T2');
+    await s.database.query(`update integrations set status = 'error' where id = $1`, [x.id]);
+    const mine = (await s.call('GET', `/api/integrations/summary?groupBy=template&subAccountId=${c}`, { token })).json();
+    expect(mine.byTemplate).toEqual([{ integrationTemplateId: tpl.GoHighLevel, counts: { pending: 1, active: 0, error: 1, disconnected: 0, total: 2 } }]);
+    expect(mine.counts.total).toBe(2);
+    // Across everything: the same numbers as counting the integrations.
+    const all = (await s.call('GET', '/api/integrations/summary?groupBy=template', { token })).json();
+    const fresh = await s.database.query<{ t: number; n: number }>('select integration_template_id as t, count(*)::int as n from integrations group by 1 order by 1');
+    expect(all.byTemplate.map((r: { integrationTemplateId: number; counts: { total: number } }) => [r.integrationTemplateId, r.counts.total])).toEqual(fresh.map((r) => [r.t, r.n]));
+    // An admin of another subaccount sees none of these.
+    const other = await createSubAccount(s, token, 'Templates Other');
+    const scoped = await createAdminSession(s, token, 'templates-other@example.com', [other]);
+    const theirs = (await s.call('GET', '/api/integrations/summary?groupBy=template', { token: scoped.token })).json();
+    expect(theirs).toMatchObject({ counts: { total: 0 }, byTemplate: [] });
+    expect((await s.call('GET', '/api/integrations/summary?groupBy=nope', { token })).statusCode).toBe(400);
+  });
+
   it('summarises counts by status, overall and per subaccount', async () => {
     const mine = await createSubAccount(s, token, 'Summary Co');
     const a = await createGhlIntegration(s, token, mine, tpl.GoHighLevel, 'A');

@@ -105,7 +105,8 @@ export type IntegrationPage = Static<typeof IntegrationPage>;
 export const SummaryQuery = Type.Object(
   {
     subAccountId: Type.Optional(Id),
-    groupBy: Type.Optional(Type.Literal('subAccount')),
+    /** subAccount: counts per subaccount (`bySubAccount`); template: counts per template (`byTemplate`). */
+    groupBy: Type.Optional(Type.Union([Type.Literal('subAccount'), Type.Literal('template')])),
   },
   { additionalProperties: false },
 );
@@ -117,6 +118,7 @@ export const IntegrationSummary = Type.Object({
   bySubAccount: Type.Optional(
     Type.Array(Type.Object({ subAccountId: Id, subAccountName: Type.String(), counts: StatusCounts })),
   ),
+  byTemplate: Type.Optional(Type.Array(Type.Object({ integrationTemplateId: Id, counts: StatusCounts }))),
 });
 export type IntegrationSummary = Static<typeof IntegrationSummary>;
 

@@ -142,6 +142,14 @@ export const useSummary = (scope: number | null) =>
     staleTime: 10_000,
   });
 
+/** Integrations per template and status (the catalog's and the templates screen's counts), without reading them all. */
+export const useTemplateCounts = (scope: number | null) =>
+  useQuery({
+    queryKey: ['summary', 'byTemplate', scope] as const,
+    queryFn: async () => unwrap(await loctelli().integrations.summary({ groupBy: 'template', ...(scope ? { subAccountId: scope } : {}) })).byTemplate ?? [],
+    staleTime: 10_000,
+  });
+
 export const useSyncRuns = (id: number) =>
   useQuery({ queryKey: keys.syncRuns(id), queryFn: () => loctelli().syncRuns.list(id, { limit: 50 }), enabled: id > 0, retry: false });
 

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { IntegrationTemplate } from '../../../../shared/api/templates';
-import { useAllIntegrations, useTemplates } from '../../api/queries';
+import { useTemplateCounts, useTemplates } from '../../api/queries';
 import { EmptyState, ErrorNotice, Loading } from '../../components/Feedback';
 import { Icon } from '../../components/Icon';
 import { Instructions } from '../../components/Instructions';
@@ -15,7 +15,7 @@ import { countByTemplate, STATUS_ORDER } from './templateStatus';
 export function CatalogPage() {
   const { scope, subaccountName } = useApp();
   const templates = useTemplates();
-  const integrations = useAllIntegrations(scope);
+  const templateCounts = useTemplateCounts(scope);
   const [category, setCategory] = useState<string | null>(null);
   const [query, setQuery] = useState('');
   const [learnMore, setLearnMore] = useState<IntegrationTemplate | null>(null);
@@ -32,7 +32,7 @@ export function CatalogPage() {
       (t) => (!category || t.category === category) && (!q || `${t.displayName} ${t.name} ${t.description ?? ''} ${t.category}`.toLowerCase().includes(q)),
     );
   }, [active, category, query]);
-  const counts = useMemo(() => countByTemplate(integrations.data?.data ?? []), [integrations.data]);
+  const counts = useMemo(() => countByTemplate(templateCounts.data ?? []), [templateCounts.data]);
 
   return (
     <div className="page">
@@ -87,7 +87,7 @@ export function CatalogPage() {
                 )}
                 {total > 0 ? (
                   <a className="small" href={hrefOf(`/integrations?template=${t.id}`)}>
-                    View {total}
+                    View {total.toLocaleString()}
                   </a>
                 ) : null}
               </div>

@@ -1,14 +1,13 @@
-import type { IntegrationStatus } from '../../../../shared/api/common';
-import type { Integration } from '../../../../shared/api/integrations';
+import type { IntegrationStatus, StatusCounts } from '../../../../shared/api/common';
 
 export type StatusCountsByTemplate = Map<number, Partial<Record<IntegrationStatus, number>>>;
 
-export function countByTemplate(integrations: Integration[]): StatusCountsByTemplate {
+/** The summary's per-template counts as a lookup by template id. */
+export function countByTemplate(byTemplate: Array<{ integrationTemplateId: number; counts: StatusCounts }>): StatusCountsByTemplate {
   const out: StatusCountsByTemplate = new Map();
-  for (const i of integrations) {
-    const c = out.get(i.integrationTemplateId) ?? {};
-    c[i.status] = (c[i.status] ?? 0) + 1;
-    out.set(i.integrationTemplateId, c);
+  for (const { integrationTemplateId, counts } of byTemplate) {
+    const { total: _, ...statuses } = counts;
+    out.set(integrationTemplateId, statuses);
   }
   return out;
 }

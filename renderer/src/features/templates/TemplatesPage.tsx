@@ -4,7 +4,7 @@ import type { IntegrationTemplate } from '../../../../shared/api/templates';
 import { loctelli } from '../../api/bridge';
 import { describeError } from '../../api/errors';
 import { toast } from '../../api/live';
-import { keys, useAllIntegrations, useTemplates } from '../../api/queries';
+import { keys, useTemplateCounts, useTemplates } from '../../api/queries';
 import { ErrorNotice, Loading, Notice, Spinner } from '../../components/Feedback';
 import { Icon } from '../../components/Icon';
 import { Modal } from '../../components/Modal';
@@ -16,15 +16,15 @@ import { relativeTime } from '../../lib/time';
 
 export function TemplatesPage() {
   const templates = useTemplates();
-  const all = useAllIntegrations(null);
+  const templateCounts = useTemplateCounts(null);
   const qc = useQueryClient();
   const [busy, setBusy] = useState<number | null>(null);
   const [deleting, setDeleting] = useState<IntegrationTemplate | null>(null);
   const usage = useMemo(() => {
     const m = new Map<number, number>();
-    for (const i of all.data?.data ?? []) m.set(i.integrationTemplateId, (m.get(i.integrationTemplateId) ?? 0) + 1);
+    for (const t of templateCounts.data ?? []) m.set(t.integrationTemplateId, t.counts.total);
     return m;
-  }, [all.data]);
+  }, [templateCounts.data]);
 
   const toggle = async (t: IntegrationTemplate, on: boolean) => {
     setBusy(t.id);
