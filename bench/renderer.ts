@@ -7,8 +7,8 @@
  *
  *   - bundle: total and gzip size of the build's JS, CSS and HTML (reported, no goal).
  *   - first render of the Integrations table with 10,000 integrations [< 300 ms]: from `location.hash = '#/integrations'`
- *     (coming from Settings in a freshly reloaded page, so the list is neither in the query cache nor being read:
- *     the Catalog, the default screen, starts reading the whole list itself) until the frame that paints the table
+ *     (coming from Settings in a freshly reloaded page, so the list is neither in the query cache nor being read)
+ *     until the frame that paints the table
  *     at its full size: a MutationObserver sees the grid with aria-rowcount = rows + 1 and rows read from the server
  *     in the DOM, then requestAnimationFrame + a MessageChannel message (which runs after that frame's style, layout
  *     and paint). The console shows the first page (200, newest first, with the total) while the rest arrives, so
@@ -233,8 +233,8 @@ export async function run(args: BenchArgs) {
     await cdp.send('Performance.enable');
     const scopeKey = `loctelli.scope.${LOCAL_PROFILE_ID}`;
 
-    // The navigation starts from Settings, which reads no integrations (the Catalog, the default screen, reads the
-    // whole list itself for its per-template counts, so from there the list would already be on its way).
+    // The navigation starts from Settings, which reads no integrations (nor does the Catalog any more: its counts come
+    // from the summary), so the list is read from nothing.
     const onSettings = async () => {
       await page.locator('main h1', { hasText: 'Settings' }).waitFor();
       await page.waitForTimeout(500); // let the screen's own requests finish
