@@ -305,7 +305,7 @@ describe('console core on a remote profile', () => {
     expect(rotated.webhookSecret.length).toBeGreaterThanOrEqual(24);
     expect(JSON.stringify(await call('integrations.get', target.id))).not.toContain(rotated.webhookSecret);
     const metrics = await call('metrics.get', {});
-    expect(metrics.syncReliability30d).toBeGreaterThan(0);
+    expect(metrics.data.syncReliability30d).toBeGreaterThan(0);
     const created = await call('subaccounts.create', { name: 'Gamma Gardens' });
     expect((await call('subaccounts.update', created.id, { description: 'Landscaping' })).description).toBe('Landscaping');
     const admin = await call('admins.create', { name: 'Gina', email: 'gina@loctelli.test', password: 'gina-password-123', subAccountIds: [created.id] });

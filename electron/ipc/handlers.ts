@@ -176,9 +176,10 @@ export function createHandlers(core: ConsoleCore): Handlers {
       const res = await api().request<{ webhookSecret: string; webhookPath: string }>('POST', `/api/integrations/${id}/webhook-secret`, { feature: 'webhooks' });
       return { webhookSecret: res.webhookSecret, webhookUrl: `${(await api().baseUrl()).replace(/\/$/, '')}${res.webhookPath}` };
     },
-    'metrics.get': async (query = {}) => api().request<Metrics>('GET', '/api/metrics', { query, feature: 'metrics' }),
+    'metrics.get': async (query = {}) => rt().cachedRead(`metrics:${canonical(query)}`, () => api().request<Metrics>('GET', '/api/metrics', { query, feature: 'metrics' })),
 
-    'audit.list': async (query = {}) => api().request<{ items: AuditEntry[]; nextCursor: string | null }>('GET', '/api/audit-log', { query }),
+    'audit.list': async (query = {}) =>
+      rt().cachedRead(`audit:${canonical(query)}`, () => api().request<{ items: AuditEntry[]; nextCursor: string | null }>('GET', '/api/audit-log', { query })),
 
     'drafts.list': async () => rt().drafts.list(),
     'drafts.get': async (id) => rt().drafts.get(id),

@@ -187,6 +187,9 @@ describe('the server goes away', () => {
       ['integrations.get', a.id],
       ['integrations.summary', { groupBy: 'subAccount' }],
       ['integrations.summary', { subAccountId: sub.alpha }],
+      ['integrations.summary', { groupBy: 'template' }],
+      ['metrics.get', {}],
+      ['audit.list', { limit: 15 }],
     );
     online = await readAll();
     for (const [k, v] of Object.entries(online)) expect(v.stale, k).toBe(false);
@@ -208,8 +211,9 @@ describe('the server goes away', () => {
     // A filter never read online is answered from the cached integrations.
     const beta = await call('integrations.list', { subAccountId: sub.beta });
     expect(beta).toMatchObject({ stale: true, data: { items: [{ name: 'Beta GHL' }] } });
-    // What is not cached fails with a typed offline error, not an internal one.
-    for (const m of ['metrics.get', 'audit.list']) await expect(call(m, ...(m === 'metrics.get' ? [{}] : []))).rejects.toMatchObject({ code: 'offline' });
+    // What was never read fails with a typed offline error, not an internal one.
+    await expect(call('metrics.get', { subAccountId: sub.beta })).rejects.toMatchObject({ code: 'offline' });
+    await expect(call('audit.list', { limit: 3 })).rejects.toMatchObject({ code: 'offline' });
     expect(events.find((e) => e.event === 'connectivity.changed')?.payload).toMatchObject({ profileId, online: false, reason: expect.stringMatching(/cannot be reached/) });
     expect(await call('auth.getSession')).toMatchObject({ state: 'signed_in', admin: { email: SUPER.email }, connectivity: { online: false } });
     expect(await call('drafts.get', draftId)).toMatchObject({ draftSecrets: ['apiKey'], lostSecrets: [], validation: { valid: true } });

@@ -134,9 +134,9 @@ export const contract = {
    */
   'integrations.rotateWebhookSecret': method([Id], Type.Object({ webhookSecret: Type.String(), webhookUrl: Type.String() })),
   /** The success metrics; `not_available` when the server has no metrics API. */
-  'metrics.get': method([Type.Optional(MetricsQuery)], Metrics, 0),
+  'metrics.get': method([Type.Optional(MetricsQuery)], Cached(Metrics), 0),
 
-  'audit.list': method([Type.Optional(ListAuditQuery)], AuditPage, 0),
+  'audit.list': method([Type.Optional(ListAuditQuery)], Cached(AuditPage), 0),
 
   /** The active profile's drafts, most recently edited first. */
   'drafts.list': method([], Type.Array(Draft)),

@@ -30,7 +30,8 @@ export const keys = {
   admins: ['admins'] as const,
 };
 
-function unwrap<T>(res: CachedOf<T>): T {
+/** A cached (offline) answer's data, its staleness noted for the connectivity banner. */
+export function unwrap<T>(res: CachedOf<T>): T {
   noteCached(res);
   return res.data;
 }
@@ -158,7 +159,7 @@ export const useDrafts = () => useQuery({ queryKey: keys.drafts, queryFn: () => 
 export const useMetrics = (scope: number | null) =>
   useQuery({
     queryKey: keys.metrics(scope),
-    queryFn: () => loctelli().metrics.get(scope ? { subAccountId: scope } : {}),
+    queryFn: async () => unwrap(await loctelli().metrics.get(scope ? { subAccountId: scope } : {})),
     retry: false,
     staleTime: 60_000,
   });

@@ -119,7 +119,7 @@ export function createFake() {
     'drafts.submit': async () => integration({ id: 8, status: 'pending' }),
     'drafts.discard': async (id: string) => ({ discarded: drafts.delete(id) }),
     'syncRuns.list': async () => ({ items: [], nextCursor: null }),
-    'audit.list': async () => ({ items: [], nextCursor: null }),
+    'audit.list': async () => ({ data: { items: [], nextCursor: null }, stale: false, fetchedAt: now }),
   };
   const listeners = new Map<string, Set<(p: unknown) => void>>();
   const api: Record<string, unknown> = {

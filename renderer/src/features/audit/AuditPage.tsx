@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import type { AuditEntity, ListAuditQuery } from '../../../../shared/api/audit';
 import { loctelli } from '../../api/bridge';
+import { unwrap } from '../../api/queries';
 import { EmptyState, ErrorNotice, Loading } from '../../components/Feedback';
 import { PageHeader } from '../../components/PageHeader';
 import { useApp } from '../../shell/AppContext';
@@ -16,7 +17,7 @@ export function AuditPage() {
   const query: ListAuditQuery = { limit: 100, ...(scope ? { subAccountId: scope } : {}), ...(entity ? { entity } : {}), ...(entity && Number(entityId) > 0 ? { entityId: Number(entityId) } : {}) };
   const q = useInfiniteQuery({
     queryKey: ['audit', 'page', query],
-    queryFn: ({ pageParam }) => loctelli().audit.list({ ...query, ...(pageParam ? { cursor: pageParam } : {}) }),
+    queryFn: async ({ pageParam }) => unwrap(await loctelli().audit.list({ ...query, ...(pageParam ? { cursor: pageParam } : {}) })),
     initialPageParam: null as string | null,
     getNextPageParam: (p) => p.nextCursor,
   });

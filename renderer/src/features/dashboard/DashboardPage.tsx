@@ -6,7 +6,7 @@ import type { SyncRun } from '../../../../shared/ipc/schemas';
 import { loctelli } from '../../api/bridge';
 import { describeError, toIpcError } from '../../api/errors';
 import { toast } from '../../api/live';
-import { invalidateIntegrations, keys, useAllIntegrations, useMetrics, useSummary } from '../../api/queries';
+import { invalidateIntegrations, keys, unwrap, useAllIntegrations, useMetrics, useSummary } from '../../api/queries';
 import { EmptyState, ErrorNotice, Loading, Spinner } from '../../components/Feedback';
 import { Icon } from '../../components/Icon';
 import { PageHeader } from '../../components/PageHeader';
@@ -45,7 +45,7 @@ export function DashboardPage() {
     () => metrics.data?.dailyRuns?.map((d) => ({ day: d.day, succeeded: d.succeeded, failed: d.failed, other: 0 })) ?? bucketRuns(runs.map((r) => r.run)),
     [metrics.data, runs],
   );
-  const audit = useQuery({ queryKey: keys.audit({ limit: 15, ...(scope ? { subAccountId: scope } : {}) }), queryFn: () => loctelli().audit.list({ limit: 15, ...(scope ? { subAccountId: scope } : {}) }) });
+  const audit = useQuery({ queryKey: keys.audit({ limit: 15, ...(scope ? { subAccountId: scope } : {}) }), queryFn: async () => unwrap(await loctelli().audit.list({ limit: 15, ...(scope ? { subAccountId: scope } : {}) })) });
 
   // Client-side figures when the server has no metrics endpoint: adoption from the subaccount list,
   // sync reliability from the sampled history.

@@ -1,12 +1,13 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { loctelli } from '../../api/bridge';
+import { unwrap } from '../../api/queries';
 import { EmptyState, ErrorNotice, Loading } from '../../components/Feedback';
 import { AuditList } from '../audit/AuditList';
 
 export function AuditTab({ integrationId }: { integrationId: number }) {
   const q = useInfiniteQuery({
     queryKey: ['audit', { entity: 'integration', entityId: integrationId }],
-    queryFn: ({ pageParam }) => loctelli().audit.list({ entity: 'integration', entityId: integrationId, limit: 50, ...(pageParam ? { cursor: pageParam } : {}) }),
+    queryFn: async ({ pageParam }) => unwrap(await loctelli().audit.list({ entity: 'integration', entityId: integrationId, limit: 50, ...(pageParam ? { cursor: pageParam } : {}) })),
     initialPageParam: null as string | null,
     getNextPageParam: (p) => p.nextCursor,
   });
