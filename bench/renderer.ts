@@ -71,7 +71,7 @@ function bundleSize(dir: string) {
  * built-in templates, the four statuses, most active ones switched on, most synced at some point, errors with a
  * message. sync_interval_minutes = 0 so the embedded worker's scheduler leaves them alone during the measurement.
  */
-export async function seed(running: RunningServer): Promise<{ singleId: number }> {
+async function seed(running: RunningServer): Promise<{ singleId: number }> {
   const q = running.database.query.bind(running.database);
   const [{ id: adminId }] = await q<{ id: number }>(`select id from admin_users order by id limit 1`);
   await q(`insert into sub_accounts (name, description) select 'Agency client ' || lpad(g::text, 2, '0'), 'renderer bench' from generate_series(1, ${SUBACCOUNTS}) g`);
