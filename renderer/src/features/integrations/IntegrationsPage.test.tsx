@@ -62,6 +62,15 @@ describe('integrations page', () => {
     expect(firstRowName()).toBe('Integration 0000');
   });
 
+  it('says the list could not be loaded, not that there are no integrations', async () => {
+    fake.override('integrations.list', async () => {
+      throw Object.assign(new Error('The server answered 500'), { code: 'server_error' });
+    });
+    renderInApp(<IntegrationsPage />);
+    expect(await screen.findByText('The integrations could not be loaded')).toBeTruthy();
+    expect(screen.queryByText('No integrations yet')).toBeNull();
+  });
+
   it('draws rows not read yet as placeholders when scrolled past the first page', async () => {
     fake.override('integrations.list', async (q: { cursor?: string; limit: number }) => {
       if (q.cursor) return new Promise(() => {}); // never: the rest is still on its way

@@ -144,7 +144,7 @@ export function IntegrationsPage() {
       {list.data?.stale ? <Notice kind="warning">Offline: showing the integrations as they were at {exactTime(list.data.fetchedAt)}.</Notice> : null}
       {list.isPending && !partial ? (
         <Loading what="Loading integrations" />
-      ) : items.length === 0 ? (
+      ) : items.length === 0 && list.isError ? null : items.length === 0 ? (
         <EmptyState icon="plug" title="No integrations yet">
           Set one up from the <a href={hrefOf('/catalog')}>Catalog</a>.
         </EmptyState>
