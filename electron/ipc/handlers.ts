@@ -98,17 +98,16 @@ export function createHandlers(core: ConsoleCore): Handlers {
       return s;
     },
 
-    'templates.list': async (query = {}) =>
-      rt().cachedRead(
-        `templates:${canonical(query)}`,
-        () => api().request<IntegrationTemplate[]>('GET', '/api/integration-templates', { query }),
-        {
-          save: async (list, at) => {
-            await rt().cache.put(`templates:${canonical(query)}`, list, at);
-            await rt().cache.putItems('templates', list, at);
-          },
+    'templates.list': async (query = {}) => {
+      const key = `templates:${canonical(query)}`;
+      return rt().cachedRead(key, () => api().request<IntegrationTemplate[]>('GET', '/api/integration-templates', { query }), {
+        // The list as read, and each template for `templates.get` offline.
+        save: async (list, at) => {
+          await rt().cache.put(key, list, at);
+          await rt().cache.putItems('templates', list, at);
         },
-      ),
+      });
+    },
     'templates.get': async (id) => rt().template(id),
     'templates.create': async (body) => {
       const t = await api().request<IntegrationTemplate>('POST', '/api/integration-templates', { body });

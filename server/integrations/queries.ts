@@ -121,8 +121,11 @@ const LIST_SELECT = `
   join integration_templates t on t.id = i.integration_template_id
   join sub_accounts s on s.id = i.sub_account_id`;
 
-/** The WHERE clause of the list's filters (without the cursor), its parameters added through `p`. */
-function listWhere(admin: AuthenticatedAdmin, f: Omit<ListFilters, 'afterId' | 'limit'>, p: (v: unknown) => string): string[] {
+/**
+ * The conditions of the list's filters (without the cursor), on integrations aliased `i` (with its template as
+ * `t` for a search), its parameters added through `p`.
+ */
+export function listWhere(admin: AuthenticatedAdmin, f: Omit<ListFilters, 'afterId' | 'limit'>, p: (v: unknown) => string): string[] {
   const where: string[] = [];
   const scope = subAccountScopeSql(admin, 'i.sub_account_id', p);
   if (scope) where.push(scope);
@@ -136,7 +139,7 @@ function listWhere(admin: AuthenticatedAdmin, f: Omit<ListFilters, 'afterId' | '
   return where;
 }
 
-const whereSql = (where: string[]) => (where.length ? ` where ${where.join(' and ')}` : '');
+export const whereSql = (where: string[]) => (where.length ? ` where ${where.join(' and ')}` : '');
 
 export async function listIntegrations(database: Database, admin: AuthenticatedAdmin, f: ListFilters): Promise<Integration[]> {
   const params: unknown[] = [];
@@ -167,16 +170,12 @@ function reviveTimestamps(row: PublicRow): PublicRow {
 export async function countIntegrations(database: Database, admin: AuthenticatedAdmin, f: Omit<ListFilters, 'afterId' | 'limit'>): Promise<number> {
   const params: unknown[] = [];
   const p = (v: unknown) => `$${params.push(v)}`;
+  const where = listWhere(admin, f, p);
   if (f.templateId === undefined && !f.q) {
-    const where: string[] = [];
-    const scope = subAccountScopeSql(admin, 'c.sub_account_id', p);
-    if (scope) where.push(scope);
-    if (f.subAccountId !== undefined) where.push(`c.sub_account_id = ${p(f.subAccountId)}`);
-    if (f.status !== undefined) where.push(`c.status = ${p(f.status)}`);
-    const [row] = await database.query<{ n: number }>(`select coalesce(sum(c.total), 0)::int as n from integration_counts c${whereSql(where)}`, params);
+    // The counters have the same sub_account_id and status columns: the same conditions apply to them as `i`.
+    const [row] = await database.query<{ n: number }>(`select coalesce(sum(i.total), 0)::int as n from integration_counts i${whereSql(where)}`, params);
     return row.n;
   }
-  const where = listWhere(admin, f, p);
   const [row] = await database.query<{ n: number }>(
     `select count(*)::int as n from integrations i join integration_templates t on t.id = i.integration_template_id${whereSql(where)}`,
     params,

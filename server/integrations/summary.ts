@@ -3,6 +3,7 @@ import type { IntegrationSummary } from '../../shared/api/integrations';
 import { subAccountScopeSql } from '../auth/access';
 import type { AuthenticatedAdmin } from '../context';
 import type { Database } from '../db/connect';
+import { listWhere, whereSql } from './queries';
 
 const COUNTS = `coalesce(sum(c.total) filter (where c.status = 'pending'), 0)::int as pending,
   coalesce(sum(c.total) filter (where c.status = 'active'), 0)::int as active,
@@ -58,13 +59,11 @@ export async function integrationSummary(
 async function byTemplate(database: Database, admin: AuthenticatedAdmin, subAccountId: number | undefined): Promise<IntegrationSummary> {
   const params: unknown[] = [];
   const p = (v: unknown) => `$${params.push(v)}`;
-  const where: string[] = [];
-  const scope = subAccountScopeSql(admin, 'i.sub_account_id', p);
-  if (scope) where.push(scope);
-  if (subAccountId !== undefined) where.push(`i.sub_account_id = ${p(subAccountId)}`);
+  // The list's own conditions: the same integrations the list shows for this admin and subaccount.
+  const where = listWhere(admin, { subAccountId }, p);
   const rows = await database.query<{ templateId: number; status: Exclude<keyof StatusCounts, 'total'>; n: number; on: number }>(
     `select i.integration_template_id as "templateId", i.status, count(*)::int as n, count(*) filter (where i.is_active)::int as "on"
-     from integrations i${where.length ? ` where ${where.join(' and ')}` : ''} group by 1, 2 order by 1`,
+     from integrations i${whereSql(where)} group by 1, 2 order by 1`,
     params,
   );
   const counts: StatusCounts = { pending: 0, active: 0, error: 0, disconnected: 0, total: 0 };

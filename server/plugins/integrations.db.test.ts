@@ -131,6 +131,15 @@ describe('update', () => {
   });
 });
 
+/** A new subaccount with two GoHighLevel integrations, one pending and one in error. */
+async function subaccountWithOneFailing(name: string): Promise<number> {
+  const sub = await createSubAccount(s, token, name);
+  const failing = await createGhlIntegration(s, token, sub, tpl.GoHighLevel, `${name} A`);
+  await createGhlIntegration(s, token, sub, tpl.GoHighLevel, `${name} B`);
+  await s.database.query(`update integrations set status = 'error' where id = $1`, [failing.id]);
+  return sub;
+}
+
 describe('list, summary, delete', () => {
   it('filters, searches and pages with a cursor', async () => {
     const other = await createSubAccount(s, token, 'Paging Co');
@@ -211,10 +220,7 @@ describe('list, summary, delete', () => {
   });
 
   it('summarises counts per template, within the admin\'s subaccounts', async () => {
-    const c = await createSubAccount(s, token, 'Templates Co');
-    const x = await createGhlIntegration(s, token, c, tpl.GoHighLevel, 'T1');
-    await createGhlIntegration(s, token, c, tpl.GoHighLevel, 'T2');
-    await s.database.query(`update integrations set status = 'error' where id = $1`, [x.id]);
+    const c = await subaccountWithOneFailing('Templates Co');
     const mine = (await s.call('GET', `/api/integrations/summary?groupBy=template&subAccountId=${c}`, { token })).json();
     expect(mine.byTemplate).toEqual([{ integrationTemplateId: tpl.GoHighLevel, counts: { pending: 1, active: 0, error: 1, disconnected: 0, total: 2 } }]);
     expect(mine.counts.total).toBe(2);
@@ -231,10 +237,7 @@ describe('list, summary, delete', () => {
   });
 
   it('summarises counts by status, overall and per subaccount', async () => {
-    const mine = await createSubAccount(s, token, 'Summary Co');
-    const a = await createGhlIntegration(s, token, mine, tpl.GoHighLevel, 'A');
-    await createGhlIntegration(s, token, mine, tpl.GoHighLevel, 'B');
-    await s.database.query(`update integrations set status = 'error' where id = $1`, [a.id]);
+    const mine = await subaccountWithOneFailing('Summary Co');
     const one = (await s.call('GET', `/api/integrations/summary?subAccountId=${mine}`, { token })).json();
     expect(one.counts).toEqual({ pending: 1, active: 0, error: 1, disconnected: 0, total: 2 });
     const all = (await s.call('GET', '/api/integrations/summary?groupBy=subAccount', { token })).json();

@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { AppContext } from '../context';
 import { errorSummary, isDatabaseUnavailable } from '../db/errors';
@@ -16,21 +16,23 @@ type ClaimedEvent = { id: number; integrationId: number; payload: unknown };
 /** Claimable: accepted, and not claimed by a worker that may still be at it. */
 const claimable = sql`${webhookEvents.status} = 'accepted' and (${webhookEvents.claimedAt} is null or ${webhookEvents.claimedAt} < now() - ${`${WEBHOOK_CLAIM_LEASE_SECONDS} seconds`}::interval)`;
 
+/** Marks the claimable events `where` selects as claimed by this worker, and returns them. */
+function claim(ctx: AppContext, where: SQL) {
+  return ctx.db
+    .update(webhookEvents)
+    .set({ claimedAt: sql`now()` })
+    .where(where)
+    .returning({ id: webhookEvents.id, integrationId: webhookEvents.integrationId, payload: webhookEvents.payload });
+}
+
 /**
  * The worker's loop: claims the oldest events no live worker holds (up to `limit`, skipping rows another
  * worker is claiming at this instant) and applies them. Returns how many it claimed. The events table is the
  * queue: a delivery is committed once, with nothing else to write for it to be processed.
  */
 export async function processNextWebhookEvents(ctx: AppContext, limit: number, log: Logger): Promise<number> {
-  const claimed = await ctx.database.query<ClaimedEvent>(
-    `update webhook_events set claimed_at = now()
-     where id in (
-       select id from webhook_events
-       where status = 'accepted' and (claimed_at is null or claimed_at < now() - interval '${WEBHOOK_CLAIM_LEASE_SECONDS} seconds')
-       order by id limit $1 for update skip locked)
-     returning id, integration_id as "integrationId", payload`,
-    [limit],
-  );
+  const oldest = ctx.db.select({ id: webhookEvents.id }).from(webhookEvents).where(claimable).orderBy(webhookEvents.id).limit(limit).for('update', { skipLocked: true });
+  const claimed = await claim(ctx, inArray(webhookEvents.id, oldest));
   await applyClaimed(ctx, claimed, log);
   return claimed.length;
 }
@@ -38,12 +40,7 @@ export async function processNextWebhookEvents(ctx: AppContext, limit: number, l
 /** Applies the given events (jobs queued by earlier versions name them), those still claimable. */
 export async function processWebhookEvents(ctx: AppContext, eventIds: number[], log: Logger): Promise<void> {
   if (eventIds.length === 0) return;
-  const claimed = await ctx.db
-    .update(webhookEvents)
-    .set({ claimedAt: sql`now()` })
-    .where(and(inArray(webhookEvents.id, eventIds), claimable))
-    .returning({ id: webhookEvents.id, integrationId: webhookEvents.integrationId, payload: webhookEvents.payload });
-  await applyClaimed(ctx, claimed, log);
+  await applyClaimed(ctx, await claim(ctx, and(inArray(webhookEvents.id, eventIds), claimable)!), log);
 }
 
 /**

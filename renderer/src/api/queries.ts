@@ -21,6 +21,7 @@ export const keys = {
   integrationList: (scope: number | null) => ['integrations', 'list', scope] as const,
   integration: (id: number) => ['integrations', 'one', id] as const,
   summary: (scope: number | null) => ['summary', scope] as const,
+  templateCounts: (scope: number | null) => ['summary', 'byTemplate', scope] as const,
   syncRuns: (id: number) => ['syncRuns', id] as const,
   records: (id: number, kind: string | null) => ['records', id, kind] as const,
   webhookEvents: (id: number) => ['webhookEvents', id] as const,
@@ -146,7 +147,7 @@ export const useSummary = (scope: number | null) =>
 /** Integrations per template and status (the catalog's and the templates screen's counts), without reading them all. */
 export const useTemplateCounts = (scope: number | null) =>
   useQuery({
-    queryKey: ['summary', 'byTemplate', scope] as const,
+    queryKey: keys.templateCounts(scope),
     queryFn: async () => unwrap(await loctelli().integrations.summary({ groupBy: 'template', ...(scope ? { subAccountId: scope } : {}) })).byTemplate ?? [],
     staleTime: 10_000,
   });
