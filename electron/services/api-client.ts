@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import axios, { AxiosError, type AxiosInstance, type Method } from 'axios';
 import type { AdminIdentity, TokenPair } from '../../shared/api/auth';
 import { LoctelliError } from '../../shared/ipc/errors';
@@ -46,6 +47,13 @@ const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ERR_CANCELED']);
 export class ApiClient {
   private accessToken: string | null = null;
   private refreshing: Promise<void> | null = null;
+  /**
+   * The refresh in progress and its retry key, kept (in memory only) until an answer arrives: if the answer is lost,
+   * the next refresh sends the same token with the same key, which the server accepts instead of seeing a replay.
+   */
+  private refreshAttempt: { token: string; retryKey: string } | null = null;
+  /** This server predates retry keys (it refused the field): refresh without one. */
+  private noRetryKeys = false;
   private readonly http: AxiosInstance;
   /** Counters for tests and diagnostics. */
   readonly stats = { refreshes: 0, logins: 0, requests: 0 };
@@ -155,7 +163,7 @@ export class ApiClient {
   private async doRenew(): Promise<void> {
     const refresh = this.opts.credentials.loadRefreshToken();
     if (refresh) {
-      const res = await this.send('POST', '/api/auth/refresh', { body: { refresh_token: refresh } }, null);
+      const res = await this.sendRefresh(refresh);
       if (res.status === 200) {
         this.stats.refreshes++;
         this.accept(res.data as TokenPair);
@@ -175,6 +183,20 @@ export class ApiClient {
       return;
     }
     throw new LoctelliError('signed_out', 'Sign in to this server first');
+  }
+
+  private async sendRefresh(refresh: string) {
+    if (this.refreshAttempt?.token !== refresh) this.refreshAttempt = { token: refresh, retryKey: randomBytes(24).toString('base64url') };
+    const body = this.noRetryKeys ? { refresh_token: refresh } : { refresh_token: refresh, retry_key: this.refreshAttempt.retryKey };
+    // A network failure throws here and keeps the attempt, so the next refresh is a retry of this one.
+    let res = await this.send('POST', '/api/auth/refresh', { body }, null);
+    if (!this.noRetryKeys && res.status === 400 && refusesField(res.data, '/body/retry_key')) {
+      // Validation refused the request before the token was looked at: it is still unused.
+      this.noRetryKeys = true;
+      res = await this.send('POST', '/api/auth/refresh', { body: { refresh_token: refresh } }, null);
+    }
+    this.refreshAttempt = null;
+    return res;
   }
 
   private endSession(reason: string) {
@@ -234,6 +256,11 @@ export class ApiClient {
     }
     return new LoctelliError('internal', (err as Error)?.message ?? String(err));
   }
+}
+
+function refusesField(data: unknown, path: string): boolean {
+  const details = (data as { details?: Array<{ path?: unknown }> } | undefined)?.details;
+  return Array.isArray(details) && details.some((d) => d?.path === path);
 }
 
 function pruneUndefined(q: Record<string, unknown>) {

@@ -172,8 +172,16 @@ export const refreshTokens = pgTable(
     usedAt: ts('used_at'),
     revokedAt: ts('revoked_at'),
     createdAt: createdAt(),
+    /** The token whose refresh issued this one (null for a sign-in). */
+    parentId: integer('parent_id'),
+    /** SHA-256 of the retry key the client sent when it used this token: the same key may retry a lost answer. */
+    retryKeyHash: text('retry_key_hash'),
   },
-  (t) => [uniqueIndex('refresh_tokens_hash_key').on(t.tokenHash), index('refresh_tokens_family_idx').on(t.familyId)],
+  (t) => [
+    uniqueIndex('refresh_tokens_hash_key').on(t.tokenHash),
+    index('refresh_tokens_family_idx').on(t.familyId),
+    index('refresh_tokens_parent_idx').on(t.parentId),
+  ],
 );
 
 export const auditLog = pgTable(

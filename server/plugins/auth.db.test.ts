@@ -96,6 +96,50 @@ describe('refresh tokens', () => {
     expect((await s.call('POST', '/api/auth/refresh', { body: { refresh_token: other.refresh_token } })).statusCode).toBe(200);
   });
 
+  it('lets the same client retry a refresh whose answer was lost, and only that client', async () => {
+    const refresh = (token: string, retryKey?: string) =>
+      s.call('POST', '/api/auth/refresh', { body: { refresh_token: token, ...(retryKey ? { retry_key: retryKey } : {}) } });
+    const key = 'k'.repeat(16) + '-lost-answer_1';
+
+    // The answer to this refresh never reaches the client; it retries with the same token and key (twice lost).
+    const first = await s.login();
+    const lost = (await refresh(first.refresh_token, key)).json();
+    const lostAgain = await refresh(first.refresh_token, key);
+    expect(lostAgain.statusCode).toBe(200);
+    const retried = await refresh(first.refresh_token, key);
+    expect(retried.statusCode).toBe(200);
+    // The answers that were lost can never be used; the one that arrived carries on the chain.
+    expect((await refresh(lost.refresh_token)).json().message).toMatch(/revoked/);
+    expect((await refresh(lostAgain.json().refresh_token)).statusCode).toBe(401);
+    const next = await refresh(retried.json().refresh_token);
+    expect(next.statusCode).toBe(200);
+    expect((await s.call('GET', '/api/auth/me', { token: next.json().access_token })).statusCode).toBe(200);
+    // Now that a token issued from it was used, the first token with its key is a replay: the chain dies.
+    const late = await refresh(first.refresh_token, key);
+    expect(late.json().message).toMatch(/already used/);
+    expect((await refresh(next.json().refresh_token)).statusCode).toBe(401);
+
+    // A copy of a used token is a replay without the key, with another key, or with the key after the window.
+    for (const attempt of [undefined, 'another-key-of-16-chars', 'too-late']) {
+      const pair = await s.login();
+      expect((await refresh(pair.refresh_token, key)).statusCode).toBe(200);
+      if (attempt === 'too-late') {
+        await s.database.query(`update refresh_tokens set used_at = now() - interval '11 minutes' where used_at is not null and revoked_at is null`);
+      }
+      const replay = await refresh(pair.refresh_token, attempt === 'too-late' ? key : attempt);
+      expect(replay.statusCode, String(attempt)).toBe(401);
+      expect(replay.json().message).toMatch(/already used/);
+    }
+    // Keys are stored as hashes, like the tokens.
+    const keys = await s.database.query<{ retry_key_hash: string }>('select retry_key_hash from refresh_tokens where retry_key_hash is not null');
+    expect(keys.length).toBeGreaterThan(0);
+    expect(keys.every((k) => /^[0-9a-f]{64}$/.test(k.retry_key_hash))).toBe(true);
+
+    const bad = await s.call('POST', '/api/auth/refresh', { body: { refresh_token: first.refresh_token, retry_key: 'short' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().details[0].path).toBe('/body/retry_key');
+  });
+
   it('rejects unknown tokens and stores only hashes', async () => {
     const res = await s.call('POST', '/api/auth/refresh', { body: { refresh_token: 'x'.repeat(43) } });
     expect(res.statusCode).toBe(401);

@@ -8,6 +8,7 @@ import {
   AdminIdentity,
   LoginBody,
   RefreshBody,
+  RefreshRequest,
   TokenPair,
 } from '../../shared/api/auth';
 import { ApiError } from '../../shared/api/common';
@@ -67,9 +68,9 @@ const auth: FastifyPluginAsyncTypebox<{ jwtSecret: string }> = async (app, opts)
     if (config.role === 'super_admin' && admin.role !== 'super_admin') throw forbidden();
   });
 
-  const issuePair = async (admin: AuthenticatedAdmin, familyId?: string) => ({
+  const issuePair = async (admin: AuthenticatedAdmin, rotated?: { familyId: string; parentId: number }) => ({
     access_token: app.jwt.sign({ sub: String(admin.id), typ: 'access', role: admin.role }),
-    refresh_token: await issueRefreshToken(db, admin.id, familyId),
+    refresh_token: await issueRefreshToken(db, admin.id, rotated),
     expires_in: ACCESS_TOKEN_TTL_SECONDS,
     admin: { id: admin.id, name: admin.name, email: admin.email, role: admin.role },
   });
@@ -96,9 +97,9 @@ const auth: FastifyPluginAsyncTypebox<{ jwtSecret: string }> = async (app, opts)
 
   app.post(
     '/auth/refresh',
-    { config: { public: true }, schema: { tags: ['auth'], body: RefreshBody, response: { 200: TokenPair, ...errors } } },
+    { config: { public: true }, schema: { tags: ['auth'], body: RefreshRequest, response: { 200: TokenPair, ...errors } } },
     async (req) => {
-      const outcome = await consumeRefreshToken(db, req.body.refresh_token);
+      const outcome = await consumeRefreshToken(db, req.body.refresh_token, req.body.retry_key);
       if (!outcome.ok) {
         const why = {
           unknown: 'Refresh token is invalid',
@@ -111,7 +112,7 @@ const auth: FastifyPluginAsyncTypebox<{ jwtSecret: string }> = async (app, opts)
       }
       const [admin] = await db.select().from(adminUsers).where(eq(adminUsers.id, outcome.adminId));
       if (!admin || !admin.isActive) throw unauthorized('This account is no longer active');
-      return issuePair(admin, outcome.familyId);
+      return issuePair(admin, { familyId: outcome.familyId, parentId: outcome.tokenId });
     },
   );
 

@@ -15,6 +15,23 @@ export const RefreshBody = Type.Object(
 );
 export type RefreshBody = Static<typeof RefreshBody>;
 
+/**
+ * POST /auth/refresh. `retry_key` is a random value the client makes for each refresh and keeps, in memory only,
+ * until an answer arrives: when the answer to a refresh is lost (a timeout, a dropped connection), the client sends
+ * the same token with the same key again and the server retires the token it issued the first time instead of
+ * treating the second use as a replay. Without a key, any second use is a replay.
+ */
+export const RefreshRequest = Type.Object(
+  {
+    refresh_token: Type.String({ minLength: 20, maxLength: 200 }),
+    retry_key: Type.Optional(Type.String({ minLength: 16, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' })),
+  },
+  { additionalProperties: false },
+);
+export type RefreshRequest = Static<typeof RefreshRequest>;
+/** How long after a refresh its client may still retry it with the same retry key. */
+export const REFRESH_RETRY_WINDOW_SECONDS = 10 * 60;
+
 export const AdminIdentity = Type.Object({ id: Id, name: Type.String(), email: Type.String(), role: Role });
 export type AdminIdentity = Static<typeof AdminIdentity>;
 
