@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import { BUILT_IN_TEMPLATES } from '../shared/templates';
 import { hashPassword } from './crypto/password';
 import type { Db } from './db/connect';
@@ -51,7 +51,13 @@ export async function seed(db: Db, opts: SeedOptions = {}): Promise<SeedResult> 
         [owner] = await tx.select().from(adminUsers).orderBy(asc(adminUsers.id)).limit(1);
       }
     }
-    for (const t of BUILT_IN_TEMPLATES) {
+    // Usually all are there: one look instead of an insert (with its whole JSON Schema) per template.
+    const present = new Set(
+      (await tx.select({ name: integrationTemplates.name }).from(integrationTemplates).where(inArray(integrationTemplates.name, BUILT_IN_TEMPLATES.map((t) => t.name)))).map(
+        (r) => r.name,
+      ),
+    );
+    for (const t of BUILT_IN_TEMPLATES.filter((b) => !present.has(b.name))) {
       const inserted = await tx
         .insert(integrationTemplates)
         .values({ ...t, createdByAdminId: owner.id })

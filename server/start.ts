@@ -76,9 +76,13 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     if (jwt.notice) logger.warn(jwt.notice);
     const seedResult = await seed(database.db, { adminEmail: config.adminEmail, adminPassword: config.adminPassword, adminName: config.adminName });
     if (seedResult.createdTemplates.length) logger.info({ templates: seedResult.createdTemplates }, 'seeded built-in templates');
-    await ctx.sync!.start({ worker: config.runWorker, background: opts.queueInBackground });
+    if (!opts.queueInBackground) await ctx.sync!.start({ worker: config.runWorker });
     const app = await buildApp({ ctx, jwtSecret: jwt.secret, logger, bodyLimit: config.bodyLimit, trustProxy: config.trustProxy, openapi: opts.openapi });
     const url = await app.listen({ host: config.host, port: config.port });
+    // In the background, the queue starts once the API listens: on PGlite its start-up statements (and the
+    // workers' first polls) would otherwise queue in front of the server's own. No request is handled before
+    // this line runs (it continues the listen promise before the event loop polls for connections).
+    if (opts.queueInBackground) await ctx.sync!.start({ worker: config.runWorker, background: true });
     logger.info({ url, database: database.kind, worker: config.runWorker }, 'integrations API listening');
     return {
       app,
