@@ -41,9 +41,15 @@ describe('integrations page', () => {
     expect(firstRowName()).toBe('Integration 0000');
     expect(fake.callsOf('integrations.list')[0]).toEqual([{ limit: 200, withTotal: true }]);
 
+    // A search while the rest is on its way says it looked at the rows read so far, then at all of them.
+    fireEvent.change(screen.getByRole('searchbox', { name: 'Search integrations' }), { target: { value: 'Integration 1150' } });
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('0 found in the first 200 of 1,200, loading the rest…'));
     release();
     await waitFor(() => expect(screen.queryByRole('status')).toBeNull());
-    expect(screen.getByText(/1,200 of 1,200/)).toBeTruthy();
+    expect(screen.getByText(/1 of 1,200/)).toBeTruthy();
+    expect(firstRowName()).toBe('Integration 1150');
+    fireEvent.change(screen.getByRole('searchbox', { name: 'Search integrations' }), { target: { value: '' } });
+    await waitFor(() => expect(screen.getByText(/1,200 of 1,200/)).toBeTruthy());
     expect(grid().getAttribute('aria-rowcount')).toBe('1201');
     expect(firstRowName()).toBe('Integration 0000');
     expect(fake.callsOf('integrations.list').slice(1)).toEqual([[{ limit: 1000, cursor: '200' }]]);

@@ -70,7 +70,10 @@ export function IntegrationsPage() {
             {subaccountName(scope)} ·{' '}
             {partial ? (
               <span className="loading-more" role="status">
-                loading {items.length.toLocaleString()} of {expected.toLocaleString()}…
+                {/* A filter or search sees only the rows read so far: say so, so a short result is not taken as all. */}
+                {unfiltered
+                  ? `loading ${items.length.toLocaleString()} of ${expected.toLocaleString()}…`
+                  : `${rows.length.toLocaleString()} found in the first ${items.length.toLocaleString()} of ${expected.toLocaleString()}, loading the rest…`}
               </span>
             ) : (
               <>
