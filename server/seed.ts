@@ -52,11 +52,11 @@ export async function seed(db: Db, opts: SeedOptions = {}): Promise<SeedResult> 
       }
     }
     // Usually all are there: one look instead of an insert (with its whole JSON Schema) per template.
-    const present = new Set(
-      (await tx.select({ name: integrationTemplates.name }).from(integrationTemplates).where(inArray(integrationTemplates.name, BUILT_IN_TEMPLATES.map((t) => t.name)))).map(
-        (r) => r.name,
-      ),
-    );
+    const existing = await tx
+      .select({ name: integrationTemplates.name })
+      .from(integrationTemplates)
+      .where(inArray(integrationTemplates.name, BUILT_IN_TEMPLATES.map((t) => t.name)));
+    const present = new Set(existing.map((r) => r.name));
     for (const t of BUILT_IN_TEMPLATES.filter((b) => !present.has(b.name))) {
       const inserted = await tx
         .insert(integrationTemplates)
