@@ -4,23 +4,12 @@
  * Baseline: opening PGlite alone (new PGlite(dir) + `select 1`) on the same folder, in a fresh process too.
  * Measurements alternate baseline and subject; medians are reported.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { median, record, type BenchArgs } from './lib';
+import { median, record, runBenchScript, type BenchArgs } from './lib';
 
-const script = fileURLToPath(new URL('./embedded-start-child.ts', import.meta.url));
-
-function child(mode: 'pglite' | 'embedded', dir: string): Promise<{ ms: number; health?: number }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', script, mode, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`${mode} start exited ${code}: ${out}`))));
-  });
-}
+const child = (mode: 'pglite' | 'embedded', dir: string) => runBenchScript<{ ms: number; health?: number }>('embedded-start-child.ts', [mode, dir]);
 
 export async function run(args: BenchArgs) {
   const rounds = args.quick ? 2 : 5;

@@ -17,7 +17,7 @@ import { RateLimiterRegistry } from '../server/providers/gohighlevel/rate-limite
 import type { SyncContext, SyncRecord } from '../server/providers/registry';
 import { upsertRecords } from '../server/sync/records';
 import { insertIntegrations, seedBase } from './fixtures';
-import { median, now, openBenchDatabase, record, type BenchArgs, type DbKind } from './lib';
+import { median, now, openBenchDatabase, record, spawnBenchScript, type BenchArgs, type DbKind } from './lib';
 
 function realSyncContext(database: Database, integrationId: number, onBatch?: (n: number) => void): SyncContext {
   return {
@@ -68,13 +68,10 @@ async function rateRun(kind: DbKind, args: BenchArgs) {
 
 /** The fake served by bench/fake-ghl-child.ts. */
 async function fakeInOwnProcess(opts: FakeGhlOptions): Promise<{ url: string; close(): Promise<void> }> {
-  const { spawn } = await import('node:child_process');
-  const { fileURLToPath } = await import('node:url');
-  const script = fileURLToPath(new URL('./fake-ghl-child.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(opts)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawnBenchScript('fake-ghl-child.ts', [JSON.stringify(opts)]);
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    child.stdout.on('data', (d) => {
+    child.stdout!.on('data', (d) => {
       out += d;
       if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0]).url);
     });

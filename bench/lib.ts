@@ -2,9 +2,11 @@
  * Shared pieces of the benchmarks: databases (PostgreSQL and PGlite), statistics, the result table.
  * Every benchmark reports a measured value next to a baseline measured in the same run, and their ratio.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { openDatabase, type Database } from '../server/db/connect';
 
@@ -151,16 +153,23 @@ export interface LoadResult {
   latency: { p50: number; p90: number; p99: number; max: number; mean: number };
 }
 
-/** Runs bench/loadgen.ts in its own Node process (so it never shares the server's event loop). */
-export async function loadgen(spec: LoadSpec): Promise<LoadResult> {
-  const { spawn } = await import('node:child_process');
-  const { fileURLToPath } = await import('node:url');
-  const script = fileURLToPath(new URL('./loadgen.ts', import.meta.url));
+/** Starts bench/<script> (TypeScript, through tsx) in its own Node process, with its stdout piped to us. */
+export function spawnBenchScript(script: string, args: string[]): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL(`./${script}`, import.meta.url)), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+/** Runs bench/<script> in its own process to its end; resolves to the JSON of the last line it printed. */
+export function runBenchScript<T>(script: string, args: string[]): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawnBenchScript(script, args);
     let out = '';
-    child.stdout.on('data', (d) => (out += d));
+    child.stdout!.on('data', (d) => (out += d));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`loadgen exited ${code}: ${out}`))));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`${script} exited ${code}: ${out}`))));
   });
+}
+
+/** Runs bench/loadgen.ts in its own Node process (so it never shares the server's event loop). */
+export function loadgen(spec: LoadSpec): Promise<LoadResult> {
+  return runBenchScript<LoadResult>('loadgen.ts', [JSON.stringify(spec)]);
 }
