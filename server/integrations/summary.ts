@@ -1,4 +1,4 @@
-import type { StatusCounts } from '../../shared/api/common';
+import { noStatusCounts, type StatusCounts } from '../../shared/api/common';
 import type { IntegrationSummary } from '../../shared/api/integrations';
 import { subAccountScopeSql } from '../auth/access';
 import type { AuthenticatedAdmin } from '../context';
@@ -42,7 +42,7 @@ export async function integrationSummary(
      where ${filter} group by c.sub_account_id, s.name order by c.sub_account_id`,
     params,
   );
-  const counts = { pending: 0, active: 0, error: 0, disconnected: 0, total: 0 };
+  const counts = noStatusCounts();
   let activeSwitchOn = 0;
   const bySubAccount = rows.map(({ subAccountId, subAccountName, activeOn, ...own }) => {
     for (const k of Object.keys(counts) as Array<keyof typeof counts>) counts[k] += own[k];
@@ -66,11 +66,11 @@ async function byTemplate(database: Database, admin: AuthenticatedAdmin, subAcco
      from integrations i${whereSql(where)} group by 1, 2 order by 1`,
     params,
   );
-  const counts: StatusCounts = { pending: 0, active: 0, error: 0, disconnected: 0, total: 0 };
+  const counts = noStatusCounts();
   let activeSwitchOn = 0;
   const perTemplate = new Map<number, StatusCounts>();
   for (const r of rows) {
-    const c = perTemplate.get(r.templateId) ?? { pending: 0, active: 0, error: 0, disconnected: 0, total: 0 };
+    const c = perTemplate.get(r.templateId) ?? noStatusCounts();
     perTemplate.set(r.templateId, c);
     c[r.status] += r.n;
     c.total += r.n;

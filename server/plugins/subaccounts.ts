@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { Type } from 'typebox';
-import { ApiError, IdParams } from '../../shared/api/common';
+import { ApiError, IdParams, noStatusCounts } from '../../shared/api/common';
 import {
   CreateSubAccountBody,
   DeleteSubAccountQuery,
@@ -72,7 +72,7 @@ export const subAccountsPlugin: FastifyPluginAsyncTypebox = async (app) => {
         });
         return row;
       });
-      return reply.status(201).send(toJson({ ...created, integrationCounts: { pending: 0, active: 0, error: 0, disconnected: 0, total: 0 } }));
+      return reply.status(201).send(toJson({ ...created, integrationCounts: noStatusCounts() }));
     },
   );
 

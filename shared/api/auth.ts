@@ -9,8 +9,10 @@ export const NewPassword = Type.String({ minLength: 12, maxLength: 1024 });
 export const LoginBody = Type.Object({ email: Type.String({ minLength: 1, maxLength: 254 }), password: Password }, { additionalProperties: false });
 export type LoginBody = Static<typeof LoginBody>;
 
+const RefreshToken = Type.String({ minLength: 20, maxLength: 200 });
+
 export const RefreshBody = Type.Object(
-  { refresh_token: Type.String({ minLength: 20, maxLength: 200 }) },
+  { refresh_token: RefreshToken },
   { additionalProperties: false },
 );
 export type RefreshBody = Static<typeof RefreshBody>;
@@ -23,7 +25,7 @@ export type RefreshBody = Static<typeof RefreshBody>;
  */
 export const RefreshRequest = Type.Object(
   {
-    refresh_token: Type.String({ minLength: 20, maxLength: 200 }),
+    refresh_token: RefreshToken,
     retry_key: Type.Optional(Type.String({ minLength: 16, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' })),
   },
   { additionalProperties: false },

@@ -48,6 +48,8 @@ export const StatusCounts = Type.Object({
   total: Type.Integer(),
 });
 export type StatusCounts = Static<typeof StatusCounts>;
+/** Counts of nothing yet (a new subaccount, a total to add up). */
+export const noStatusCounts = (): StatusCounts => ({ pending: 0, active: 0, error: 0, disconnected: 0, total: 0 });
 
 export function page<T extends import('typebox').TSchema>(item: T) {
   return Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Cursor, Type.Null()]) });
