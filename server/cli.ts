@@ -18,7 +18,7 @@ import { generatePassword } from './seed';
 import { startServer, startWorker } from './start';
 
 function openDb(config: ServerConfig) {
-  return openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: join(config.dataDir, 'pglite') });
+  return openDatabase(config.databaseUrl ? { url: config.databaseUrl, preparedStatements: config.databasePreparedStatements } : { dataDir: join(config.dataDir, 'pglite') });
 }
 
 async function serve(config: ServerConfig) {

@@ -5,6 +5,8 @@ export interface ServerConfig {
   host: string;
   port: number;
   databaseUrl?: string;
+  /** Named prepared statements on PostgreSQL for the hottest statements; off behind a PgBouncer < 1.21 in transaction mode. */
+  databasePreparedStatements: boolean;
   dataDir: string;
   adminEmail?: string;
   adminPassword?: string;
@@ -41,6 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     host: env.HOST || '127.0.0.1',
     port: int(env, 'PORT', 3000, 0, 65535),
     databaseUrl: env.DATABASE_URL || undefined,
+    databasePreparedStatements: env.DATABASE_PREPARED_STATEMENTS !== 'false',
     dataDir: resolve(env.DATA_DIR || './.data'),
     adminEmail: env.ADMIN_EMAIL || undefined,
     adminPassword: env.ADMIN_PASSWORD || undefined,

@@ -26,7 +26,7 @@ export interface RunningServer {
 }
 
 function open(config: ServerConfig) {
-  return openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: join(config.dataDir, 'pglite') });
+  return openDatabase(config.databaseUrl ? { url: config.databaseUrl, preparedStatements: config.databasePreparedStatements } : { dataDir: join(config.dataDir, 'pglite') });
 }
 
 async function createContext(config: ServerConfig, database: Database, logger: Logger): Promise<AppContext> {

@@ -11,7 +11,7 @@ export const TEST_DB_KIND: 'pglite' | 'postgres' = process.env.TEST_DB === 'post
  * A fresh, migrated, empty database for one test file: a copy of the template PGlite, or a new
  * PostgreSQL database created on TEST_DATABASE_URL's server (dropped again by `close`).
  */
-export async function createTestDatabase(): Promise<Database> {
+export async function createTestDatabase(opts: { poolSize?: number; preparedStatements?: boolean } = {}): Promise<Database> {
   if (TEST_DB_KIND === 'postgres') {
     const adminUrl = process.env.TEST_DATABASE_URL;
     if (!adminUrl) throw new Error('TEST_DB=postgres needs TEST_DATABASE_URL');
@@ -22,7 +22,7 @@ export async function createTestDatabase(): Promise<Database> {
     await admin.end();
     const url = new URL(adminUrl);
     url.pathname = `/${name}`;
-    const database = await openDatabase({ url: url.toString(), poolSize: 5 });
+    const database = await openDatabase({ url: url.toString(), poolSize: opts.poolSize ?? 5, preparedStatements: opts.preparedStatements });
     const close = database.close;
     return {
       ...database,

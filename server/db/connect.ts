@@ -16,6 +16,12 @@ export interface Database {
   kind: 'pglite' | 'postgres';
   /** Raw parameterised SQL, for the few places (dumps, locks, tests) that need it. */
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * The same, for a statement run very often (webhook intake): on PostgreSQL it is parsed and planned once per
+   * connection and then only bound and executed, unless `preparedStatements` was turned off (a PgBouncer older
+   * than 1.21 in transaction mode cannot keep them). `name` must be unique to `text`.
+   */
+  queryPrepared<T = Record<string, unknown>>(name: string, text: string, params?: unknown[]): Promise<T[]>;
   /** The PGlite instance when embedded (pg-boss and dumps use it); undefined on PostgreSQL. */
   pglite?: PGlite;
   /** The pool when on PostgreSQL. */
@@ -33,6 +39,8 @@ export interface OpenOptions {
   /** An already open PGlite (tests clone a migrated template database). */
   pglite?: PGlite;
   poolSize?: number;
+  /** Named prepared statements for `queryPrepared` on PostgreSQL (default true). */
+  preparedStatements?: boolean;
   migrationsFolder?: string;
 }
 
@@ -57,11 +65,14 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
       await client.query('select pg_advisory_unlock(727001)').catch(() => {});
       client.release();
     }
+    const query: Database['query'] = async (text, params) => (await pool.query(text, params as unknown[])).rows;
+    const prepared = opts.preparedStatements ?? true;
     return {
       db,
       kind: 'postgres',
       pool,
-      query: async (text, params) => (await pool.query(text, params as unknown[])).rows,
+      query,
+      queryPrepared: prepared ? async (name, text, params) => (await pool.query({ name, text, values: params as unknown[] })).rows : (_name, text, params) => query(text, params),
       close: () => pool.end(),
     };
   }
@@ -74,11 +85,14 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
   const db = drizzlePglite(pglite, { schema }) as unknown as Db;
   await migratePglite(drizzlePglite(pglite, { schema }), { migrationsFolder });
   const instance = pglite;
+  const query = async <T,>(text: string, params?: unknown[]) => (await instance.query<T>(text, params as unknown[])).rows;
   return {
     db,
     kind: 'pglite',
     pglite: instance,
-    query: async <T,>(text: string, params?: unknown[]) => (await instance.query<T>(text, params as unknown[])).rows,
+    query,
+    // In-process: no round trip to save, and PGlite has no per-connection statement cache to keep.
+    queryPrepared: (_name, text, params) => query(text, params),
     close: () => instance.close(),
   };
 }

@@ -104,7 +104,9 @@ export class WebhookInbox {
   private async insert(batch: Waiting[]): Promise<Map<Waiting, number | null>> {
     // One statement over the whole batch as one JSON parameter (plain SQL: on the hot path the query builder cost
     // more than the insert; and text arrays of JSON payloads made the driver escape every quote of every payload).
-    const rows = await this.database.query<{ id: number; integrationId: number; eventId: string | null }>(
+    // Prepared: on PostgreSQL, parsing and planning this statement was a quarter of the database's work per batch.
+    const rows = await this.database.queryPrepared<{ id: number; integrationId: number; eventId: string | null }>(
+      'webhook_events_intake',
       `insert into webhook_events (integration_id, source_ip, event_id, event_type, payload, verified, status)
        select integration_id, source_ip, event_id, event_type, payload, true, 'accepted'
        from jsonb_to_recordset($1::jsonb) as t(integration_id int, source_ip text, event_id text, event_type text, payload jsonb)
