@@ -71,6 +71,12 @@ describe('WebhookInbox', () => {
     expect(stored.flat().sort((a, b) => a - b)).toEqual([first.id!, ...newIds].sort((a, b) => a - b));
     const [{ n }] = await database.query<{ n: number }>("select count(*)::int as n from webhook_events where status = 'accepted' and integration_id = $1", [integrationId]);
     expect(n).toBe(202);
+
+    // The batch after a redelivery (written with ON CONFLICT from the start) stores new events and refuses copies alike.
+    const later = await Promise.all([delivery('evt-7'), delivery('evt-500'), delivery('evt-501')].map((d) => inbox.store(d)));
+    expect(later.map((r) => r.id === null)).toEqual([true, false, false]);
+    const [{ m }] = await database.query<{ m: number }>("select count(*)::int as m from webhook_events where integration_id = $1 and event_id in ('evt-7', 'evt-500', 'evt-501')", [integrationId]);
+    expect(m).toBe(3);
   });
 
   it('fails only the delivery that cannot be stored, not its batch neighbours', async () => {
