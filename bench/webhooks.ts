@@ -41,6 +41,10 @@ async function runOn(kind: DbKind, args: BenchArgs) {
     const closed = (base: string, round: string) => loadgen({ ...common, base, idPrefix: `${kind === 'postgres' ? 1 : 2}${round}`, mode: 'closed', connections: 32, durationMs });
     // Rounds alternate bare, webhooks, bare, …, bare: each webhook round is compared with the two bare rounds around
     // it (this machine's speed can change by 2× within a minute), and the ratio reported is the median of those.
+    // One unmeasured round on each first: the first seconds of the webhook path were a fifth slower (V8 still compiling
+    // it, the first pages of the table), which is start-up, not the steady intake this compares.
+    await closed(bench.server.url, '60');
+    await closed(bare.url, '69');
     const subj: LoadResult[] = [];
     const baseRes: LoadResult[] = [await closed(bare.url, '90')];
     for (let r = 0; r < rounds; r++) {

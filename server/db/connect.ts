@@ -7,6 +7,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import { pglitePrepared, type PreparedParam } from './pglite-prepared';
 import * as schema from './schema';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -17,11 +18,11 @@ export interface Database {
   /** Raw parameterised SQL, for the few places (dumps, locks, tests) that need it. */
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   /**
-   * The same, for a statement run very often (webhook intake): on PostgreSQL it is parsed and planned once per
-   * connection and then only bound and executed, unless `preparedStatements` was turned off (a PgBouncer older
-   * than 1.21 in transaction mode cannot keep them). `name` must be unique to `text`.
+   * The same, for a statement run very often (webhook intake): parsed and planned once per connection (PGlite: per
+   * instance), then only bound and executed. On PostgreSQL `preparedStatements: false` turns it into a plain query
+   * (a PgBouncer older than 1.21 in transaction mode cannot keep prepared statements). `name` must be unique to `text`.
    */
-  queryPrepared<T = Record<string, unknown>>(name: string, text: string, params?: unknown[]): Promise<T[]>;
+  queryPrepared<T = Record<string, unknown>>(name: string, text: string, params?: PreparedParam[]): Promise<T[]>;
   /** The PGlite instance when embedded (pg-boss and dumps use it); undefined on PostgreSQL. */
   pglite?: PGlite;
   /** The pool when on PostgreSQL. */
@@ -91,8 +92,7 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
     kind: 'pglite',
     pglite: instance,
     query,
-    // In-process: no round trip to save, and PGlite has no per-connection statement cache to keep.
-    queryPrepared: (_name, text, params) => query(text, params),
+    queryPrepared: pglitePrepared(instance),
     close: () => instance.close(),
   };
 }

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, TEST_DB_KIND } from '../../test-support/database';
+import { sql } from 'drizzle-orm';
 import type { Database } from './connect';
 
 /** queryPrepared: the same rows as query, and on PostgreSQL a statement the connection keeps (unless turned off). */
@@ -16,6 +17,36 @@ describe('queryPrepared', () => {
     database = await createTestDatabase();
     expect(await database.queryPrepared('plus_one', SQL, [41])).toEqual([{ n: 42 }]);
     expect(await database.queryPrepared('plus_one', SQL, [1])).toEqual(await database.query(SQL, [1]));
+  });
+
+  it('reports a failing statement with its SQLSTATE and runs the next call normally', async () => {
+    database = await createTestDatabase();
+    await expect(database.queryPrepared('divide', 'select 1 / $1::int as n', [0])).rejects.toMatchObject({ code: '22012' });
+    expect(await database.queryPrepared('divide', 'select 1 / $1::int as n', [1])).toEqual([{ n: 1 }]);
+    expect(await database.query('select 2 as n')).toEqual([{ n: 2 }]);
+  });
+
+  it('never runs inside another caller\'s open transaction', async () => {
+    database = await createTestDatabase();
+    const db = database;
+    await db.query('create table prepared_probe (v text)');
+    let inTransaction!: () => void;
+    const started = new Promise<void>((r) => (inTransaction = r));
+    let finish!: () => void;
+    const rolledBack = db.db
+      .transaction(async (tx) => {
+        await tx.execute(sql`insert into prepared_probe values ('transaction')`);
+        inTransaction();
+        await new Promise<void>((r) => (finish = r));
+        tx.rollback();
+      })
+      .catch(() => {});
+    await started;
+    const outside = db.queryPrepared('probe_insert', 'insert into prepared_probe values ($1) returning v', ['outside']);
+    finish();
+    await rolledBack;
+    expect(await outside).toEqual([{ v: 'outside' }]);
+    expect(await db.query('select v from prepared_probe')).toEqual([{ v: 'outside' }]);
   });
 
   // pg_prepared_statements lists only the asking session's statements: one connection makes that the same session.
