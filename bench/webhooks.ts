@@ -38,7 +38,8 @@ async function runOn(kind: DbKind, args: BenchArgs) {
     const durationMs = args.quick ? 2000 : 4000;
     const rounds = args.quick ? 2 : 3;
     const common = { paths: [`/api/webhooks/${id}`], method: 'POST', body: 'facebook-leadgen' as const, appSecret: FAKE.appSecret, pageId: FAKE.pageId };
-    const closed = (base: string, round: string) => loadgen({ ...common, base, idPrefix: `${kind === 'postgres' ? 1 : 2}${round}`, mode: 'closed', connections: 32, durationMs });
+    const closed = (base: string, round: string, connections = 32) =>
+      loadgen({ ...common, base, idPrefix: `${kind === 'postgres' ? 1 : 2}${round}`, mode: 'closed', connections, durationMs });
     // Rounds alternate bare, webhooks, bare, …, bare: each webhook round is compared with the two bare rounds around
     // it (this machine's speed can change by 2× within a minute), and the ratio reported is the median of those.
     // One unmeasured round on each first: the first seconds of the webhook path were a fifth slower (V8 still compiling
@@ -61,6 +62,22 @@ async function runOn(kind: DbKind, args: BenchArgs) {
       baseline: { label: 'bare Fastify 200', value: b, unit: 'req/s' }, ratio, goal: '≥ 0.4', pass: ratio >= 0.4 && bad === 0,
       note: `ratio = median of each round against the bare rounds either side: ${ratios.map((x) => x.toFixed(3)).join(', ')}${bad ? `; ${bad} non-2xx: ${JSON.stringify(subj.map((x) => x.statuses))}` : ''}`,
     });
+
+    // Group commit stores what arrived during the previous write in one statement, so the ratio depends on how many
+    // deliveries are in flight at once: one webhook round at other concurrencies, between two bare rounds at the same.
+    if (!args.quick) {
+      for (const [i, connections] of [16, 64, 128].entries()) {
+        const before = await closed(bare.url, `58${i}`, connections);
+        const hooks = await closed(bench.server.url, `5${i}`, connections);
+        const after = await closed(bare.url, `59${i}`, connections);
+        const baseline = (before.rps + after.rps) / 2;
+        record({
+          bench: 'webhooks', db: kind, metric: `throughput, ${connections} connections (one round; the goal is judged at 32)`, value: hooks.rps, unit: 'req/s',
+          baseline: { label: 'bare Fastify 200', value: baseline, unit: 'req/s' }, ratio: hooks.rps / baseline,
+          note: hooks.errors ? `${hooks.errors} non-2xx` : undefined,
+        });
+      }
+    }
 
     const open = (base: string, round: string) => loadgen({ ...common, base, idPrefix: `${kind === 'postgres' ? 1 : 2}${round}`, mode: 'open', rate: 1000, connections: 256, durationMs: args.quick ? 3000 : 5000, warmupMs: 1000 });
     const ob = await open(bare.url, '7');
