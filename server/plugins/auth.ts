@@ -58,8 +58,9 @@ const auth: FastifyPluginAsyncTypebox<{ jwtSecret: string }> = async (app, opts)
     const id = Number(claims.sub);
     if (claims.typ !== 'access' || !Number.isInteger(id)) throw unauthorized('Access token is invalid');
     // Every authenticated request reads this row (so a deactivation takes effect at once): plain SQL, as
-    // building it through the query builder cost more than the lookup itself.
-    const [admin] = await app.ctx.database.query<AuthenticatedAdmin & { isActive: boolean }>(
+    // building it through the query builder cost more than the lookup itself, and prepared (parsed and planned once).
+    const [admin] = await app.ctx.database.queryPrepared<AuthenticatedAdmin & { isActive: boolean }>(
+      'auth_admin_by_id',
       'select id, name, email, role, is_active as "isActive" from admin_users where id = $1',
       [id],
     );
