@@ -77,6 +77,15 @@ describe('integrations page', () => {
     expect(screen.queryByText('No integrations yet')).toBeNull();
   });
 
+  it('with none at all, says so and points to the catalog instead of an empty table', async () => {
+    fake.override('integrations.list', async () => ({ data: { items: [], nextCursor: null, total: 0 } satisfies IntegrationPage, stale: false, fetchedAt: now }));
+    renderInApp(<IntegrationsPage />);
+    expect(await screen.findByText('No integrations yet')).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Catalog' }).getAttribute('href')).toBe('#/catalog');
+    expect(screen.queryByRole('grid', { name: 'Integrations' })).toBeNull();
+    expect(screen.queryByText('Loading integrations')).toBeNull();
+  });
+
   it('draws rows not read yet as placeholders when scrolled past the first page', async () => {
     fake.override('integrations.list', async (q: { cursor?: string; limit: number }) => {
       if (q.cursor) return new Promise(() => {}); // never: the rest is still on its way

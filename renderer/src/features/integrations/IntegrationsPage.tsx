@@ -54,6 +54,8 @@ export function IntegrationsPage() {
     invalidateIntegrations(qc);
   };
 
+  // Below the notices: nothing read yet, nothing to show (a failed read's notice above says why), none at all, or rows.
+  const body = list.isPending && !partial ? 'loading' : items.length > 0 ? 'table' : list.isError ? 'none' : 'empty';
   const statusTotal = [...statusCounts.values()].reduce((a, b) => a + b, 0);
   const expected = partial ? Math.max(progress.total ?? 0, items.length) : items.length;
   // Rows still to come sit below those shown only in the server's order and with nothing filtered out.
@@ -145,15 +147,15 @@ export function IntegrationsPage() {
       <BulkPanel />
       {list.isError ? <ErrorNotice error={list.error} title="The integrations could not be loaded" /> : null}
       {list.data?.stale ? <Notice kind="warning">Offline: showing the integrations as they were at {exactTime(list.data.fetchedAt)}.</Notice> : null}
-      {list.isPending && !partial ? (
-        <Loading what="Loading integrations" />
-      ) : items.length === 0 && list.isError ? null : items.length === 0 ? (
+      {body === 'loading' ? <Loading what="Loading integrations" /> : null}
+      {body === 'empty' ? (
         <EmptyState icon="plug" title="No integrations yet">
           Set one up from the <a href={hrefOf('/catalog')}>Catalog</a>.
         </EmptyState>
-      ) : (
+      ) : null}
+      {body === 'table' ? (
         <IntegrationsTable rows={rows} placeholders={placeholders} selected={selected} setSelected={setSelected} sort={sort} setSort={setSort} showSubaccount={scope === null} />
-      )}
+      ) : null}
     </div>
   );
 }
