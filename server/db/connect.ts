@@ -7,10 +7,13 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
-import { pglitePrepared, type PreparedParam } from './pglite-prepared';
+import { pglitePrepared } from './pglite-prepared';
 import * as schema from './schema';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+/** A parameter of `queryPrepared`: sent as text, so plain values only. */
+export type PreparedParam = string | number | boolean | null;
 
 export interface Database {
   db: Db;

@@ -1,6 +1,5 @@
 import { parse, protocol, type PGlite } from '@electric-sql/pglite';
-
-export type PreparedParam = string | number | boolean | null;
+import type { PreparedParam } from './connect';
 
 function concat(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
