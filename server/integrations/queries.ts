@@ -142,6 +142,14 @@ export function listWhere(admin: AuthenticatedAdmin, f: Omit<ListFilters, 'after
 
 export const whereSql = (where: string[]) => (where.length ? ` where ${where.join(' and ')}` : '');
 
+/**
+ * The list's statements are prepared, named by their text (it varies only by which filters are present): planning the
+ * page's join was a good part of its time, and on PGlite query() takes six calls into the WASM. Their parameters are
+ * ids, texts and the limit.
+ */
+const queryByText = <T>(database: Database, prefix: string, text: string, params: unknown[]) =>
+  database.queryPrepared<T>(statementName(prefix, text), text, params as PreparedParam[]);
+
 export async function listIntegrations(database: Database, admin: AuthenticatedAdmin, f: ListFilters): Promise<Integration[]> {
   const params: unknown[] = [];
   const p = (v: unknown) => `$${params.push(v)}`;
@@ -150,8 +158,7 @@ export async function listIntegrations(database: Database, admin: AuthenticatedA
   // One JSON text per row: PGlite decodes every column of a result in JavaScript (26 per row here), and one
   // JSON.parse per row costs a third less (PostgreSQL: about the same either way).
   const text = `select row_to_json(x)::text as j from (${LIST_SELECT}${whereSql(where)} order by i.id desc limit ${p(f.limit + 1)}) x order by x.id desc`;
-  // Prepared: planning this join was a good part of a page's time, and on PGlite query() takes six calls into the WASM.
-  const rows = await database.queryPrepared<{ j: string }>(statementName('integrations_page', text), text, params as PreparedParam[]);
+  const rows = await queryByText<{ j: string }>(database, 'integrations_page', text, params);
   return rows.map((r) => toDto(reviveTimestamps(JSON.parse(r.j))));
 }
 
@@ -174,10 +181,10 @@ export async function countIntegrations(database: Database, admin: Authenticated
   if (f.templateId === undefined && !f.q) {
     // The counters have the same sub_account_id and status columns: the same conditions apply to them as `i`.
     const text = `select coalesce(sum(i.total), 0)::int as n from integration_counts i${whereSql(where)}`;
-    const [row] = await database.queryPrepared<{ n: number }>(statementName('integrations_counted', text), text, params as PreparedParam[]);
+    const [row] = await queryByText<{ n: number }>(database, 'integrations_counted', text, params);
     return row.n;
   }
   const text = `select count(*)::int as n from integrations i join integration_templates t on t.id = i.integration_template_id${whereSql(where)}`;
-  const [row] = await database.queryPrepared<{ n: number }>(statementName('integrations_count', text), text, params as PreparedParam[]);
+  const [row] = await queryByText<{ n: number }>(database, 'integrations_count', text, params);
   return row.n;
 }
