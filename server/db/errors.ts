@@ -4,6 +4,12 @@ export function isUniqueViolation(err: unknown): boolean {
   return e?.code === '23505' || e?.cause?.code === '23505';
 }
 
+/** A foreign key refused the write (PostgreSQL 23503: the row it points to is gone), from either driver. */
+export function isForeignKeyViolation(err: unknown): boolean {
+  const e = err as { code?: string; cause?: { code?: string } };
+  return e?.code === '23503' || e?.cause?.code === '23503';
+}
+
 /** SQLSTATEs of a lost or refused connection: class 08, admin/crash shutdown, "starting up", too many clients. */
 const UNAVAILABLE_SQLSTATE = /^(08...|57P0[1-3]|53300)$/;
 /** Socket errors of the connection itself (ECONNREFUSED while PostgreSQL is down, ECONNRESET when it goes). */

@@ -19,6 +19,14 @@ describe('queryPrepared', () => {
     expect(await database.queryPrepared('plus_one', SQL, [1])).toEqual(await database.query(SQL, [1]));
   });
 
+  it('passes every parameter whole: several, null, and text of multi-byte characters', async () => {
+    database = await createTestDatabase();
+    const text = 'select $1::text as a, $2::int as b, $3::text as c, octet_length($1::text) as bytes';
+    const params = ['Zoë — 東京 🚀 \'quoted\' "json"', 7, null];
+    expect(await database.queryPrepared('several', text, params)).toEqual([{ a: params[0], b: 7, c: null, bytes: Buffer.byteLength(params[0] as string) }]);
+    expect(await database.queryPrepared('several', text, ['', null, 'x'])).toEqual([{ a: '', b: null, c: 'x', bytes: 0 }]);
+  });
+
   it('reports a failing statement with its SQLSTATE and runs the next call normally', async () => {
     database = await createTestDatabase();
     await expect(database.queryPrepared('divide', 'select 1 / $1::int as n', [0])).rejects.toMatchObject({ code: '22012' });

@@ -17,12 +17,12 @@ const LEAD = '1234567890123456';
 function leadgen(leadgenId: string, time = Math.floor(Date.now() / 1000)) {
   return { object: 'page', entry: [{ id: FAKE.pageId, time, changes: [{ field: 'leadgen', value: { leadgen_id: leadgenId, page_id: FAKE.pageId, form_id: '444555666', created_time: time } }] }] };
 }
-function deliver(body: unknown, opts: { secret?: string; ip?: string; raw?: string } = {}) {
+function deliver(body: unknown, opts: { secret?: string; ip?: string; raw?: string; to?: number } = {}) {
   const raw = opts.raw ?? JSON.stringify(body);
   const signature = `sha256=${createHmac('sha256', opts.secret ?? FAKE.appSecret).update(raw).digest('hex')}`;
   return s.app.inject({
     method: 'POST',
-    url: `/api/webhooks/${integrationId}`,
+    url: `/api/webhooks/${opts.to ?? integrationId}`,
     remoteAddress: opts.ip ?? '203.0.113.9',
     headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
     payload: raw,
@@ -102,6 +102,34 @@ describe('webhooks', () => {
     expect(huge.statusCode).toBe(413);
     const unknown = await s.app.inject({ method: 'POST', url: '/api/webhooks/99999', payload: '{}', headers: { 'content-type': 'application/json' } });
     expect(unknown.statusCode).toBe(404);
+  });
+
+  // Deleting a subaccount removes its integrations without touching their cached webhook targets (and another API
+  // process's cache keeps a deleted integration for a few seconds): the insert then finds no integration.
+  it('answers 404, not 500, to deliveries for an integration deleted after its target was cached', async () => {
+    const sub = await createSubAccount(s, token, 'Gone Co');
+    const tpl = await templateIds(s, token);
+    const created = await s.call('POST', '/api/integrations', {
+      token,
+      body: { subAccountId: sub, integrationTemplateId: tpl.FacebookAds, name: 'Soon gone', config: { accessToken: FAKE.validToken, adAccountId: FAKE.adAccountId, pageId: FAKE.pageId, appSecret: FAKE.appSecret } },
+    });
+    const gone = created.json().id;
+    await s.call('POST', `/api/integrations/${gone}/webhook-secret`, { token });
+    expect((await deliver(leadgen('70001'), { to: gone })).statusCode).toBe(200);
+    expect((await s.call('DELETE', `/api/subaccounts/${sub}?force=true`, { token })).statusCode).toBe(204);
+
+    const signed = await deliver(leadgen('70002'), { to: gone });
+    expect(signed.statusCode).toBe(404);
+    expect(signed.json().message).toBe('Webhook endpoint not found');
+    // A refused delivery is recorded for the delivery log; for a deleted integration there is nothing to record it on.
+    const badSignature = await deliver(leadgen('70003'), { to: gone, secret: 'not the app secret' });
+    expect(badSignature.statusCode).toBe(404);
+    // Found gone once, the target is forgotten: the next delivery does not get as far as the insert.
+    expect((await deliver(leadgen('70004'), { to: gone })).statusCode).toBe(404);
+    expect(s.logs.join('\n')).not.toMatch(/unhandled error/);
+    expect(await s.database.query('select id from webhook_events where integration_id = $1', [gone])).toEqual([]);
+    // The other integration's deliveries are untouched.
+    expect((await deliver(leadgen('70005'))).statusCode).toBe(200);
   });
 
   it('refuses a signed body PostgreSQL cannot store (a NUL character) with 400 and its path', async () => {

@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { Type } from 'typebox';
 import { ApiError, Id } from '../../shared/api/common';
 import { open } from '../crypto/secret-box';
+import { isForeignKeyViolation } from '../db/errors';
 import { integrationTemplates, integrations, webhookEvents } from '../db/schema';
 import { badRequest, forbidden, HttpError, notFound, tooManyRequests, unauthorized } from '../http/errors';
 import { revealConfig, WEBHOOK_SECRET_AAD } from '../integrations/secrets';
@@ -47,9 +48,22 @@ export const webhooksPlugin: FastifyPluginAsyncTypebox = async (app) => {
     };
   }
 
-  const reject = async (integrationId: number, ip: string, reason: string, eventType?: string) => {
-    await db.insert(webhookEvents).values({ integrationId, sourceIp: ip, verified: false, verificationError: reason, status: 'rejected', eventType: eventType ?? null });
-  };
+  // The target is cached: the integration may have been deleted since (with its subaccount, or by another API
+  // process), and then the foreign key refuses the insert. That is an endpoint that no longer exists, not a failure.
+  async function storeUnlessGone<T>(integrationId: number, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (err) {
+      if (!isForeignKeyViolation(err)) throw err;
+      app.ctx.webhookTargets.invalidate(integrationId);
+      throw notFound('Webhook endpoint');
+    }
+  }
+
+  const reject = (integrationId: number, ip: string, reason: string, eventType?: string) =>
+    storeUnlessGone(integrationId, () =>
+      db.insert(webhookEvents).values({ integrationId, sourceIp: ip, verified: false, verificationError: reason, status: 'rejected', eventType: eventType ?? null }),
+    );
 
   app.get(
     '/webhooks/:integrationId',
@@ -109,7 +123,9 @@ export const webhooksPlugin: FastifyPluginAsyncTypebox = async (app) => {
         throw badRequest(`Webhook body cannot be stored: ${nul} contains a NUL character`, [{ path: nul, message: 'must not contain NUL characters' }]);
       }
       // Committed before the 2xx; processing is queued after (the scheduler sweeps events left unqueued).
-      const { id } = await inbox.store({ integrationId, sourceIp: req.ip, eventId: verdict.eventId ?? null, eventType: verdict.eventType ?? null, payload });
+      const { id } = await storeUnlessGone(integrationId, () =>
+        inbox.store({ integrationId, sourceIp: req.ip, eventId: verdict.eventId ?? null, eventType: verdict.eventType ?? null, payload }),
+      );
       return { received: true, duplicate: id === null };
     },
   );
