@@ -7,7 +7,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
-import { pglitePrepared } from './pglite-prepared';
+import { PglitePreparedStatements } from './pglite-prepared';
 import * as schema from './schema';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -21,9 +21,10 @@ export interface Database {
   /** Raw parameterised SQL, for the few places (dumps, locks, tests) that need it. */
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   /**
-   * The same, for a statement run very often (webhook intake): parsed and planned once per connection (PGlite: per
-   * instance), then only bound and executed. On PostgreSQL `preparedStatements: false` turns it into a plain query
-   * (a PgBouncer older than 1.21 in transaction mode cannot keep prepared statements). `name` must be unique to `text`.
+   * The same, for a statement run very often (webhook intake): parsed and planned once per connection, then only
+   * bound and executed. On PostgreSQL `preparedStatements: false` turns it into a plain query (a PgBouncer older than
+   * 1.21 in transaction mode cannot keep prepared statements). `name` must be unique to `text`. On PGlite every
+   * statement is kept prepared by its text (`pglite-prepared.ts`), so this is `query`.
    */
   queryPrepared<T = Record<string, unknown>>(name: string, text: string, params?: PreparedParam[]): Promise<T[]>;
   /** The PGlite instance when embedded (pg-boss and dumps use it); undefined on PostgreSQL. */
@@ -86,16 +87,18 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
     pglite = new PGlite(opts.dataDir);
   }
   await pglite.waitReady;
-  const db = drizzlePglite(pglite, { schema }) as unknown as Db;
   await migratePglite(drizzlePglite(pglite, { schema }), { migrationsFolder });
   const instance = pglite;
-  const query = async <T,>(text: string, params?: unknown[]) => (await instance.query<T>(text, params as unknown[])).rows;
+  // Every statement is kept prepared, those drizzle builds included (its driver needs only query() and transaction()).
+  const statements = new PglitePreparedStatements(instance);
+  const db = drizzlePglite({ client: statements.drizzleClient() as PGlite, schema }) as unknown as Db;
+  const query = async <T,>(text: string, params?: unknown[]) => (await statements.query<T>(text, params)).rows;
   return {
     db,
     kind: 'pglite',
     pglite: instance,
     query,
-    queryPrepared: pglitePrepared(instance),
+    queryPrepared: (_name, text, params) => query(text, params),
     close: () => instance.close(),
   };
 }

@@ -1,5 +1,4 @@
-import { parse, protocol, type PGlite } from '@electric-sql/pglite';
-import type { PreparedParam } from './connect';
+import { parse, protocol, type PGlite, type QueryOptions, type Results } from '@electric-sql/pglite';
 
 function concat(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -11,38 +10,117 @@ function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** SQLSTATE of a Bind to a statement the session no longer has. */
-const NO_SUCH_STATEMENT = '26000';
+/**
+ * SQLSTATEs after which a kept statement is dropped and parsed again on the next call: the session no longer has it
+ * (26000), or a schema change altered what it returns (0A000, "cached plan must not change result type").
+ */
+const STALE_STATEMENT = new Set(['26000', '0A000']);
+
+interface Statement {
+  name: string;
+  /** Parameter type OIDs from Describe, to serialize values the way PGlite's own query() does. */
+  types: number[];
+}
 
 /**
- * Named prepared statements on PGlite. Its `query()` parses, describes and plans the statement again on every call,
- * six protocol round trips into the WASM PostgreSQL, which runs on the event loop's own thread: for the webhook intake
- * that was a third of each batch's time. Here the statement is parsed once per instance, then each call is one
- * Bind + Describe + Execute + Sync. It takes the same two locks `query()` takes, so it never lands inside another
- * caller's open transaction, and syncs to the file system after, as `query()` does outside a transaction.
+ * Named prepared statements on PGlite, kept per SQL text. PGlite's `query()` parses, describes and plans the
+ * statement again on every call, in six protocol round trips into the WASM PostgreSQL, which runs on the event loop's
+ * own thread: a single-row select cost twice what binding a kept statement costs, and a 100-row upsert was planned
+ * anew for every page of a sync. Here a text is parsed and described once, then each call is one
+ * Bind + Describe + Execute + Sync. Calls take the same locks `query()` takes (outside a transaction both, so one
+ * never lands inside another caller's open transaction; inside one, the query lock), and sync to the file system
+ * after, as `query()` does outside a transaction. The least recently used statement is closed beyond
+ * `maxStatements` (texts that differ by their number of parameters, say).
  */
-export function pglitePrepared(pg: PGlite) {
-  const prepared = new Set<string>();
-  const { serialize } = protocol;
-  return async <T>(name: string, text: string, params: PreparedParam[] = []): Promise<T[]> =>
-    pg._runExclusiveTransaction(() =>
+export class PglitePreparedStatements {
+  private statements = new Map<string, Statement>();
+  private next = 0;
+
+  constructor(
+    private pg: PGlite,
+    private maxStatements = 200,
+  ) {}
+
+  /** The same answer as `pg.query(text, params, options)` (drizzle's driver calls this). */
+  query<T>(text: string, params: unknown[] = [], options?: QueryOptions): Promise<Results<T>> {
+    const { pg } = this;
+    return pg._runExclusiveTransaction(() =>
       pg._runExclusiveQuery(async () => {
-        if (!prepared.has(name)) {
-          await pg.execProtocol(concat([serialize.parse({ name, text }), serialize.sync()]));
-          prepared.add(name);
-        }
-        const values = params.map((v) => (v === null ? null : String(v)));
         try {
-          const { messages } = await pg.execProtocol(
-            concat([serialize.bind({ statement: name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]),
-          );
-          return parse.parseResults(messages, pg.parsers)[0].rows as T[];
+          return await this.execute<T>(text, params, options);
         } catch (err) {
-          if ((err as { code?: string }).code === NO_SUCH_STATEMENT) prepared.delete(name);
-          throw err;
+          if (!STALE_STATEMENT.has((err as { code?: string }).code ?? '')) throw err;
+          // Raised before the statement ran: parse it again and run it once more.
+          this.statements.delete(text);
+          return await this.execute<T>(text, params, options);
         } finally {
           await pg.syncToFs();
         }
       }),
     );
+  }
+
+  /**
+   * The same, inside a transaction PGlite's `transaction()` opened (whose lock is held already). A stale statement
+   * is dropped but not run again: the failed Bind aborted the transaction.
+   */
+  queryInTransaction<T>(text: string, params: unknown[] = [], options?: QueryOptions): Promise<Results<T>> {
+    return this.pg._runExclusiveQuery(async () => {
+      try {
+        return await this.execute<T>(text, params, options);
+      } catch (err) {
+        if (STALE_STATEMENT.has((err as { code?: string }).code ?? '')) this.statements.delete(text);
+        throw err;
+      }
+    });
+  }
+
+  /** What drizzle's PGlite driver uses of a PGlite instance, with every statement going through this cache. */
+  drizzleClient(): Pick<PGlite, 'query' | 'transaction'> {
+    return {
+      query: (text, params, options) => this.query(text, params, options),
+      transaction: (fn) =>
+        this.pg.transaction((tx) => fn({ ...tx, query: (text, params, options) => this.queryInTransaction(text, params, options) })),
+    };
+  }
+
+  private async execute<T>(text: string, params: unknown[], options?: QueryOptions): Promise<Results<T>> {
+    const { pg } = this;
+    const statement = this.statements.get(text) ?? (await this.prepare(text));
+    // Most recently used last, so the first one is the one to close when there are too many.
+    this.statements.delete(text);
+    this.statements.set(text, statement);
+    const values = params.map((v, i) => {
+      if (v === null || v === undefined) return null;
+      const serialize = options?.serializers?.[statement.types[i]] ?? pg.serializers[statement.types[i]];
+      return serialize ? serialize(v) : String(v);
+    });
+    const { serialize } = protocol;
+    const messages = await pg.execProtocolStream(
+      concat([serialize.bind({ statement: statement.name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]),
+      { syncToFs: false },
+    );
+    return parse.parseResults(messages, pg.parsers, options)[0] as Results<T>;
+  }
+
+  /** Parses and describes `text` under a new name (closing the least recently used statement when full). */
+  private async prepare(text: string): Promise<Statement> {
+    const { serialize } = protocol;
+    const parts: Uint8Array[] = [];
+    if (this.statements.size >= this.maxStatements) {
+      const [oldest, { name: closing }] = this.statements.entries().next().value!;
+      this.statements.delete(oldest);
+      parts.push(serialize.close({ type: 'S', name: closing }));
+    }
+    const name = `pglite_${++this.next}`;
+    parts.push(serialize.parse({ name, text }), serialize.describe({ type: 'S', name }), serialize.sync());
+    const messages = await this.pg.execProtocolStream(concat(parts), { syncToFs: false });
+    const description = messages.find((m) => m.name === 'parameterDescription') as { dataTypeIDs?: number[] } | undefined;
+    return { name, types: description?.dataTypeIDs ?? [] };
+  }
+
+  /** How many statements are kept (for tests). */
+  get size(): number {
+    return this.statements.size;
+  }
 }
