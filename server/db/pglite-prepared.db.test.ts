@@ -58,6 +58,8 @@ describe.skipIf(TEST_DB_KIND !== 'pglite')('PglitePreparedStatements', () => {
     expect((await statements.query('select * from shifting')).rows).toEqual([{ a: 1 }]);
     await pg.exec('alter table shifting add column b text default \'x\'');
     expect((await statements.query('select * from shifting')).rows).toEqual([{ a: 1, b: 'x' }]);
+    // The stale statement was closed in the session, not left behind.
+    expect(await kept(pg)).toHaveLength(1);
   });
 
   it('reports a failing statement with its SQLSTATE, and the session stays usable', async () => {
@@ -93,6 +95,13 @@ describe.skipIf(TEST_DB_KIND !== 'pglite')('PglitePreparedStatements', () => {
       }),
     ).rejects.toThrow();
     expect(pg.isInTransaction()).toBe(false);
+    expect((await pg.query('select v from ledger')).rows).toEqual([{ v: 'kept' }]);
+    // A transaction's handle used after its end refuses instead of running outside it.
+    let escaped!: Parameters<Parameters<typeof db.transaction>[0]>[0];
+    await db.transaction(async (tx) => {
+      escaped = tx;
+    });
+    await expect(escaped.execute(sql`insert into ledger values (${'late'})`)).rejects.toThrow();
     expect((await pg.query('select v from ledger')).rows).toEqual([{ v: 'kept' }]);
   });
 });

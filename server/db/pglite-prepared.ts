@@ -34,6 +34,8 @@ interface Statement {
  */
 export class PglitePreparedStatements {
   private statements = new Map<string, Statement>();
+  /** Names of statements forgotten while stale, closed in the session along with the next Parse. */
+  private toClose: string[] = [];
   private next = 0;
 
   constructor(
@@ -51,7 +53,7 @@ export class PglitePreparedStatements {
         } catch (err) {
           if (!STALE_STATEMENT.has((err as { code?: string }).code ?? '')) throw err;
           // Raised before the statement ran: parse it again and run it once more.
-          this.statements.delete(text);
+          this.forget(text);
           return await this.execute<T>(text, params, options);
         } finally {
           await pg.syncToFs();
@@ -69,7 +71,7 @@ export class PglitePreparedStatements {
       try {
         return await this.execute<T>(text, params, options);
       } catch (err) {
-        if (STALE_STATEMENT.has((err as { code?: string }).code ?? '')) this.statements.delete(text);
+        if (STALE_STATEMENT.has((err as { code?: string }).code ?? '')) this.forget(text);
         throw err;
       }
     });
@@ -80,7 +82,18 @@ export class PglitePreparedStatements {
     return {
       query: (text, params, options) => this.query(text, params, options),
       transaction: (fn) =>
-        this.pg.transaction((tx) => fn({ ...tx, query: (text, params, options) => this.queryInTransaction(text, params, options) })),
+        this.pg.transaction(async (tx) => {
+          // As PGlite's own transaction object does: once the transaction is over, its query() refuses (it would
+          // otherwise run outside any transaction, without the lock that keeps other callers' statements out).
+          let open = true;
+          const query: typeof tx.query = (text, params, options) =>
+            open ? this.queryInTransaction(text, params, options) : Promise.reject(new Error('Transaction is closed'));
+          try {
+            return await fn({ ...tx, query });
+          } finally {
+            open = false;
+          }
+        }),
     };
   }
 
@@ -106,17 +119,20 @@ export class PglitePreparedStatements {
   /** Parses and describes `text` under a new name (closing the least recently used statement when full). */
   private async prepare(text: string): Promise<Statement> {
     const { serialize } = protocol;
-    const parts: Uint8Array[] = [];
-    if (this.statements.size >= this.maxStatements) {
-      const [oldest, { name: closing }] = this.statements.entries().next().value!;
-      this.statements.delete(oldest);
-      parts.push(serialize.close({ type: 'S', name: closing }));
-    }
+    if (this.statements.size >= this.maxStatements) this.forget(this.statements.keys().next().value!);
+    const parts = this.toClose.splice(0).map((closing) => serialize.close({ type: 'S', name: closing }));
     const name = `pglite_${++this.next}`;
     parts.push(serialize.parse({ name, text }), serialize.describe({ type: 'S', name }), serialize.sync());
     const messages = await this.pg.execProtocolStream(concat(parts), { syncToFs: false });
     const description = messages.find((m) => m.name === 'parameterDescription') as { dataTypeIDs?: number[] } | undefined;
     return { name, types: description?.dataTypeIDs ?? [] };
+  }
+
+  private forget(text: string) {
+    const statement = this.statements.get(text);
+    if (!statement) return;
+    this.statements.delete(text);
+    this.toClose.push(statement.name);
   }
 
   /** How many statements are kept (for tests). */
