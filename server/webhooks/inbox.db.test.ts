@@ -85,8 +85,11 @@ describe('WebhookInbox', () => {
       inbox.store(delivery('ok-1')),
       inbox.store(delivery('bad', { integrationId: 999_999 })), // no such integration: foreign key violation
       inbox.store(delivery('ok-2')),
+      inbox.store(delivery('bad', { integrationId: 999_999 })), // its copy, in the same batch
     ]);
-    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected']);
+    // The copy fails with the first one's own error (the route tells a deleted integration by it).
+    for (const r of [results[1], results[3]]) expect((r as PromiseRejectedResult).reason).toMatchObject({ code: '23503' });
     const rows = await database.query<{ event_id: string }>("select event_id from webhook_events where event_id in ('ok-1', 'ok-2', 'bad') order by event_id");
     expect(rows.map((r) => r.event_id)).toEqual(['ok-1', 'ok-2']);
   });

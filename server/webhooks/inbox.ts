@@ -88,6 +88,7 @@ export class WebhookInbox {
       }
     }
     let stored: Map<Waiting, number | null>;
+    const failed = new Map<Waiting, unknown>();
     try {
       stored = await this.insert(unique);
     } catch (err) {
@@ -103,6 +104,7 @@ export class WebhookInbox {
         try {
           for (const [k, v] of await this.insert([w])) stored.set(k, v);
         } catch (e) {
+          failed.set(w, e);
           w.reject(e);
         }
       }
@@ -117,8 +119,8 @@ export class WebhookInbox {
     }
     for (const [w, id] of stored) w.resolve({ id });
     for (const { w, of } of repeats) if (stored.has(of)) w.resolve({ id: null });
-    // A repeat of a delivery whose own insert failed fails the same way.
-    for (const { w, of } of repeats) if (!stored.has(of)) w.reject(new Error('the first copy of this delivery could not be stored'));
+    // A repeat of a delivery whose own insert failed fails the same way (its integration gone, say: 404, not 500).
+    for (const { w, of } of repeats) if (!stored.has(of)) w.reject(failed.get(of) ?? new Error('the first copy of this delivery could not be stored'));
   }
 
   private async insert(batch: Waiting[]): Promise<Map<Waiting, number | null>> {
