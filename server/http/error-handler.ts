@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { HttpError, STATUS_TEXT } from './errors';
 import { ajvErrorsToDetails } from './validation';
 import { SecretKeyError } from '../crypto/secret-box';
-import { isDatabaseUnavailable } from '../db/errors';
+import { isDatabaseUnavailable, isForeignKeyViolation } from '../db/errors';
 
 /** Every error leaves the API as `{statusCode, error, message, details?}`; nothing internal leaks. */
 export function installErrorHandling(app: FastifyInstance) {
@@ -37,6 +37,16 @@ export function installErrorHandling(app: FastifyInstance) {
         .status(503)
         .header('retry-after', '5')
         .send({ statusCode: 503, error: 'Service Unavailable', message: 'The database is temporarily unavailable; try again in a few seconds' });
+    }
+    if (isForeignKeyViolation(err)) {
+      // Routes check that what a request refers to exists; a foreign key still refusing the write means another
+      // request deleted it in between (an integration, or its subaccount). The client's view is out of date.
+      req.log.info({ constraint: (err as { constraint?: string }).constraint ?? (err as { cause?: { constraint?: string } }).cause?.constraint }, 'write refused: referenced row deleted meanwhile');
+      return reply.status(409).send({
+        statusCode: 409,
+        error: 'Conflict',
+        message: 'What this request refers to no longer exists (it was deleted meanwhile); reload and try again',
+      });
     }
     const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) {

@@ -169,4 +169,22 @@ describe('sync engine', () => {
     expect((await s.call('POST', '/api/integrations/999999/sync', { token })).statusCode).toBe(404);
     expect((await s.call('GET', '/api/sync-runs/999999', { token })).statusCode).toBe(404);
   });
+
+  // Another admin deletes the integration (or its subaccount) between the route's check and the insert of the run.
+  // A trigger stands in for that other transaction, deleting the integration just before the run is inserted.
+  it('answers 409, not 500, when the integration is deleted while its sync is being requested', async () => {
+    const ga = await createGa('Vanishing');
+    await s.database.query(`create function vanish_before_run() returns trigger language plpgsql as $$
+      begin delete from integrations where id = new.integration_id and name = 'Vanishing'; return new; end $$`);
+    await s.database.query('create trigger vanish_before_run before insert on sync_runs for each row execute function vanish_before_run()');
+    try {
+      const res = await s.call('POST', `/api/integrations/${ga.id}/sync`, { token });
+      expect(res.statusCode, res.body).toBe(409);
+      expect(res.json().message).toMatch(/no longer exists/);
+      expect(s.logs.join('\n')).not.toMatch(/unhandled error/);
+    } finally {
+      await s.database.query('drop trigger vanish_before_run on sync_runs');
+      await s.database.query('drop function vanish_before_run()');
+    }
+  });
 });
