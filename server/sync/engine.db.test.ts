@@ -170,6 +170,25 @@ describe('sync engine', () => {
     expect((await s.call('GET', '/api/sync-runs/999999', { token })).statusCode).toBe(404);
   });
 
+  it('keeps scheduling the rest when a due integration is deleted during the tick', async () => {
+    const gone = await createGa('Vanishing');
+    const kept = await createGa('GA kept');
+    for (const i of [gone, kept]) await s.call('POST', `/api/integrations/${i.id}/activate`, { token });
+    await s.database.query(`create function vanish_before_run() returns trigger language plpgsql as $$
+      begin delete from integrations where id = new.integration_id and name = 'Vanishing'; return new; end $$`);
+    await s.database.query('create trigger vanish_before_run before insert on sync_runs for each row execute function vanish_before_run()');
+    try {
+      await s.ctx.sync!.schedulerTick();
+    } finally {
+      await s.database.query('drop trigger vanish_before_run on sync_runs');
+      await s.database.query('drop function vanish_before_run()');
+    }
+    const runs = (await s.call('GET', `/api/integrations/${kept.id}/sync-runs`, { token })).json();
+    expect(runs.items[0]?.trigger).toBe('schedule');
+    await waitForRun(runs.items[0].id);
+    await s.call('DELETE', `/api/integrations/${gone.id}`, { token });
+  });
+
   // Another admin deletes the integration (or its subaccount) between the route's check and the insert of the run.
   // A trigger stands in for that other transaction, deleting the integration just before the run is inserted.
   it('answers 409, not 500, when the integration is deleted while its sync is being requested', async () => {

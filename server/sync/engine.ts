@@ -3,7 +3,7 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { AppContext } from '../context';
-import { errorSummary, isDatabaseUnavailable, whileDatabaseUnavailable } from '../db/errors';
+import { errorSummary, isDatabaseUnavailable, isForeignKeyViolation, whileDatabaseUnavailable } from '../db/errors';
 import { integrationTemplates, integrations, syncRuns, type SyncErrorInfo } from '../db/schema';
 import { revealConfig } from '../integrations/secrets';
 import { ProviderError } from '../providers/errors';
@@ -329,7 +329,12 @@ export class SyncEngine {
       if (!handlers.get(d.templateName)?.syncData) continue;
       const minutes = (await this.intervalMinutes(d.id)) ?? 60;
       await db.update(integrations).set({ nextSyncAt: sql`now() + ${`${minutes} minutes`}::interval` }).where(eq(integrations.id, d.id));
-      if ((await this.requestSync(d.id, 'schedule')).created) scheduled++;
+      try {
+        if ((await this.requestSync(d.id, 'schedule')).created) scheduled++;
+      } catch (err) {
+        // Deleted since the due list was read: nothing to sync, and no reason to hold up the rest of the list.
+        if (!isForeignKeyViolation(err)) throw err;
+      }
     }
     const stale = `${Math.ceil(this.options.staleAfterMs / 1000)} seconds`;
     const orphans = await db
