@@ -170,6 +170,38 @@ describe('sync engine', () => {
     expect((await s.call('GET', '/api/sync-runs/999999', { token })).statusCode).toBe(404);
   });
 
+  // The integration is deleted while its sync runs: a trigger deletes it (and, by cascade, its run and records)
+  // right after the first page of records is stored, as another admin's delete would land between two pages.
+  it('ends cleanly when the integration is deleted while its sync runs: no orphan records, the worker carries on', async () => {
+    const doomed = await createGa('Deleted mid-sync');
+    await s.database.query(`create function delete_mid_sync() returns trigger language plpgsql as $$
+      begin delete from integrations where name = 'Deleted mid-sync'; return null; end $$`);
+    await s.database.query('create trigger delete_mid_sync after insert on sync_records for each statement execute function delete_mid_sync()');
+    let runId: number;
+    try {
+      const requested = await s.call('POST', `/api/integrations/${doomed.id}/sync`, { token });
+      expect(requested.statusCode).toBe(202);
+      runId = requested.json().syncRunId;
+      // The run goes with its integration: wait until it is gone and no worker is still on it.
+      for (let i = 0; i < 100; i++) {
+        const [{ n }] = await s.database.query<{ n: number }>('select count(*)::int n from sync_runs where id = $1', [runId]);
+        if (n === 0) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      await s.database.query('drop trigger delete_mid_sync on sync_records');
+      await s.database.query('drop function delete_mid_sync()');
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await s.database.query('select id from sync_records where integration_id = $1', [doomed.id])).toEqual([]);
+    expect((await s.call('GET', `/api/integrations/${doomed.id}`, { token })).statusCode).toBe(404);
+    // The same worker syncs the next integration normally.
+    const next = await createGa('After the delete');
+    const run = await waitForRun((await s.call('POST', `/api/integrations/${next.id}/sync`, { token })).json().syncRunId);
+    expect(run.status).toBe('succeeded');
+    expect(s.logs.join('\n')).not.toMatch(/unhandled error/);
+  });
+
   it('keeps scheduling the rest when a due integration is deleted during the tick', async () => {
     const gone = await createGa('Vanishing');
     const kept = await createGa('GA kept');
