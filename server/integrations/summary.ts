@@ -36,10 +36,14 @@ export async function integrationSummary(
     const { activeOn, ...counts } = row;
     return { counts, activeSwitchOn: activeOn };
   }
-  const rows = await database.query<CountRow & { subAccountId: number; subAccountName: string }>(
-    `select c.sub_account_id as "subAccountId", s.name as "subAccountName", ${COUNTS}
-     from integration_counts c join sub_accounts s on s.id = c.sub_account_id
-     where ${filter} group by c.sub_account_id, s.name order by c.sub_account_id`,
+  // Summed per subaccount id first (grouping by the name too sorted 8,000 rows by text), names joined after; the rows
+  // come back as one JSON array: on PGlite, reading 2,000 rows field by field in JavaScript took longer than the query.
+  const [{ rows }] = await database.query<{ rows: Array<CountRow & { subAccountId: number; subAccountName: string }> }>(
+    `select coalesce(json_agg(x order by x."subAccountId"), '[]') as rows from (
+       select c.*, s.name as "subAccountName"
+       from (select c.sub_account_id as "subAccountId", ${COUNTS} from integration_counts c where ${filter} group by c.sub_account_id) c
+       join sub_accounts s on s.id = c."subAccountId"
+     ) x`,
     params,
   );
   const counts = noStatusCounts();

@@ -241,9 +241,20 @@ describe('list, summary, delete', () => {
     const one = (await s.call('GET', `/api/integrations/summary?subAccountId=${mine}`, { token })).json();
     expect(one.counts).toEqual({ pending: 1, active: 0, error: 1, disconnected: 0, total: 2 });
     const all = (await s.call('GET', '/api/integrations/summary?groupBy=subAccount', { token })).json();
-    expect(all.bySubAccount.find((r: { subAccountId: number }) => r.subAccountId === mine).counts.total).toBe(2);
+    expect(all.bySubAccount.find((r: { subAccountId: number }) => r.subAccountId === mine)).toEqual({
+      subAccountId: mine, subAccountName: 'Summary Co', counts: { pending: 1, active: 0, error: 1, disconnected: 0, total: 2 },
+    });
+    // Every subaccount with integrations, in id order, each with its own fresh count.
+    const fresh = await s.database.query<{ id: number; n: number }>('select sub_account_id as id, count(*)::int as n from integrations group by 1 order by 1');
+    expect(all.bySubAccount.map((r: { subAccountId: number; counts: { total: number } }) => [r.subAccountId, r.counts.total])).toEqual(fresh.map((r) => [r.id, r.n]));
     const [{ n }] = await s.database.query<{ n: number }>('select count(*)::int as n from integrations');
     expect(all.counts.total).toBe(n);
+    // An admin whose subaccounts have no integrations: zero counts and no rows, not an error.
+    const empty = await createSubAccount(s, token, 'Summary Empty');
+    const scoped = await createAdminSession(s, token, 'summary-empty@example.com', [empty]);
+    expect((await s.call('GET', '/api/integrations/summary?groupBy=subAccount', { token: scoped.token })).json()).toEqual({
+      counts: { pending: 0, active: 0, error: 0, disconnected: 0, total: 0 }, activeSwitchOn: 0, bySubAccount: [],
+    });
     const subs = (await s.call('GET', '/api/subaccounts', { token })).json();
     expect(subs.find((x: { id: number }) => x.id === mine).integrationCounts).toEqual({ pending: 1, active: 0, error: 1, disconnected: 0, total: 2 });
   });
