@@ -1,14 +1,14 @@
-/** A unique constraint refused the write (PostgreSQL 23505), from either driver. */
-export function isUniqueViolation(err: unknown): boolean {
+/** Whether `err` carries SQLSTATE `code`, itself (node-postgres, PGlite) or as its `cause` (Drizzle's wrapper). */
+function hasSqlState(err: unknown, code: string): boolean {
   const e = err as { code?: string; cause?: { code?: string } };
-  return e?.code === '23505' || e?.cause?.code === '23505';
+  return e?.code === code || e?.cause?.code === code;
 }
 
+/** A unique constraint refused the write (PostgreSQL 23505), from either driver. */
+export const isUniqueViolation = (err: unknown) => hasSqlState(err, '23505');
+
 /** A foreign key refused the write (PostgreSQL 23503: the row it points to is gone), from either driver. */
-export function isForeignKeyViolation(err: unknown): boolean {
-  const e = err as { code?: string; cause?: { code?: string } };
-  return e?.code === '23503' || e?.cause?.code === '23503';
-}
+export const isForeignKeyViolation = (err: unknown) => hasSqlState(err, '23503');
 
 /** SQLSTATEs of a lost or refused connection: class 08, admin/crash shutdown, "starting up", too many clients. */
 const UNAVAILABLE_SQLSTATE = /^(08...|57P0[1-3]|53300)$/;

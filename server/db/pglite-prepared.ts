@@ -15,6 +15,7 @@ function concat(parts: Uint8Array[]): Uint8Array {
  * (26000), or a schema change altered what it returns (0A000, "cached plan must not change result type").
  */
 const STALE_STATEMENT = new Set(['26000', '0A000']);
+const isStale = (err: unknown) => STALE_STATEMENT.has((err as { code?: string }).code ?? '');
 
 interface Statement {
   name: string;
@@ -51,7 +52,7 @@ export class PglitePreparedStatements {
         try {
           return await this.execute<T>(text, params, options);
         } catch (err) {
-          if (!STALE_STATEMENT.has((err as { code?: string }).code ?? '')) throw err;
+          if (!isStale(err)) throw err;
           // Raised before the statement ran: parse it again and run it once more.
           this.forget(text);
           return await this.execute<T>(text, params, options);
@@ -71,7 +72,7 @@ export class PglitePreparedStatements {
       try {
         return await this.execute<T>(text, params, options);
       } catch (err) {
-        if (STALE_STATEMENT.has((err as { code?: string }).code ?? '')) this.forget(text);
+        if (isStale(err)) this.forget(text);
         throw err;
       }
     });

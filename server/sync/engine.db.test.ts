@@ -24,6 +24,25 @@ async function waitForRun(runId: number, done = (r: { status: string }) => ['suc
   throw new Error(`run ${runId} did not finish`);
 }
 
+/**
+ * Runs `fn` with a trigger on `table` whose PL/pgSQL `body` stands in for another transaction's delete landing at
+ * that moment; the trigger and its function are dropped after, whatever `fn` did.
+ */
+async function withTrigger(name: string, when: 'before insert' | 'after insert', table: string, each: 'row' | 'statement', body: string, fn: () => Promise<void>) {
+  await s.database.query(`create function ${name}() returns trigger language plpgsql as $$ begin ${body} end $$`);
+  await s.database.query(`create trigger ${name} ${when} on ${table} for each ${each} execute function ${name}()`);
+  try {
+    await fn();
+  } finally {
+    await s.database.query(`drop trigger ${name} on ${table}`);
+    await s.database.query(`drop function ${name}()`);
+  }
+}
+
+/** An integration named "Vanishing" is deleted just before a sync run for it is inserted. */
+const whileVanishingBeforeItsRun = (fn: () => Promise<void>) =>
+  withTrigger('vanish_before_run', 'before insert', 'sync_runs', 'row', `delete from integrations where id = new.integration_id and name = 'Vanishing'; return new;`, fn);
+
 async function createGa(name: string, propertyId = PROPERTY) {
   const res = await s.call('POST', '/api/integrations', {
     token,
@@ -174,24 +193,17 @@ describe('sync engine', () => {
   // right after the first page of records is stored, as another admin's delete would land between two pages.
   it('ends cleanly when the integration is deleted while its sync runs: no orphan records, the worker carries on', async () => {
     const doomed = await createGa('Deleted mid-sync');
-    await s.database.query(`create function delete_mid_sync() returns trigger language plpgsql as $$
-      begin delete from integrations where name = 'Deleted mid-sync'; return null; end $$`);
-    await s.database.query('create trigger delete_mid_sync after insert on sync_records for each statement execute function delete_mid_sync()');
-    let runId: number;
-    try {
+    await withTrigger('delete_mid_sync', 'after insert', 'sync_records', 'statement', `delete from integrations where name = 'Deleted mid-sync'; return null;`, async () => {
       const requested = await s.call('POST', `/api/integrations/${doomed.id}/sync`, { token });
       expect(requested.statusCode).toBe(202);
-      runId = requested.json().syncRunId;
+      const runId = requested.json().syncRunId;
       // The run goes with its integration: wait until it is gone and no worker is still on it.
       for (let i = 0; i < 100; i++) {
         const [{ n }] = await s.database.query<{ n: number }>('select count(*)::int n from sync_runs where id = $1', [runId]);
         if (n === 0) break;
         await new Promise((r) => setTimeout(r, 100));
       }
-    } finally {
-      await s.database.query('drop trigger delete_mid_sync on sync_records');
-      await s.database.query('drop function delete_mid_sync()');
-    }
+    });
     await new Promise((r) => setTimeout(r, 300));
     expect(await s.database.query('select id from sync_records where integration_id = $1', [doomed.id])).toEqual([]);
     expect((await s.call('GET', `/api/integrations/${doomed.id}`, { token })).statusCode).toBe(404);
@@ -206,15 +218,9 @@ describe('sync engine', () => {
     const gone = await createGa('Vanishing');
     const kept = await createGa('GA kept');
     for (const i of [gone, kept]) await s.call('POST', `/api/integrations/${i.id}/activate`, { token });
-    await s.database.query(`create function vanish_before_run() returns trigger language plpgsql as $$
-      begin delete from integrations where id = new.integration_id and name = 'Vanishing'; return new; end $$`);
-    await s.database.query('create trigger vanish_before_run before insert on sync_runs for each row execute function vanish_before_run()');
-    try {
+    await whileVanishingBeforeItsRun(async () => {
       await s.ctx.sync!.schedulerTick();
-    } finally {
-      await s.database.query('drop trigger vanish_before_run on sync_runs');
-      await s.database.query('drop function vanish_before_run()');
-    }
+    });
     const runs = (await s.call('GET', `/api/integrations/${kept.id}/sync-runs`, { token })).json();
     expect(runs.items[0]?.trigger).toBe('schedule');
     await waitForRun(runs.items[0].id);
@@ -225,17 +231,11 @@ describe('sync engine', () => {
   // A trigger stands in for that other transaction, deleting the integration just before the run is inserted.
   it('answers 409, not 500, when the integration is deleted while its sync is being requested', async () => {
     const ga = await createGa('Vanishing');
-    await s.database.query(`create function vanish_before_run() returns trigger language plpgsql as $$
-      begin delete from integrations where id = new.integration_id and name = 'Vanishing'; return new; end $$`);
-    await s.database.query('create trigger vanish_before_run before insert on sync_runs for each row execute function vanish_before_run()');
-    try {
+    await whileVanishingBeforeItsRun(async () => {
       const res = await s.call('POST', `/api/integrations/${ga.id}/sync`, { token });
       expect(res.statusCode, res.body).toBe(409);
       expect(res.json().message).toMatch(/no longer exists/);
       expect(s.logs.join('\n')).not.toMatch(/unhandled error/);
-    } finally {
-      await s.database.query('drop trigger vanish_before_run on sync_runs');
-      await s.database.query('drop function vanish_before_run()');
-    }
+    });
   });
 });
