@@ -1,14 +1,5 @@
 import { parse, protocol, type PGlite, type QueryOptions, type Results } from '@electric-sql/pglite';
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+import { bindDescribeExecuteSync, concat } from './pglite-bind';
 
 /**
  * SQLSTATEs after which a kept statement is dropped and parsed again on the next call: the session no longer has it
@@ -104,16 +95,12 @@ export class PglitePreparedStatements {
     // Most recently used last, so the first one is the one to close when there are too many.
     this.statements.delete(text);
     this.statements.set(text, statement);
-    const values = params.map((v, i) => {
+    const values = params.map((v, i): string | null => {
       if (v === null || v === undefined) return null;
       const serialize = options?.serializers?.[statement.types[i]] ?? pg.serializers[statement.types[i]];
       return serialize ? serialize(v) : String(v);
     });
-    const { serialize } = protocol;
-    const messages = await pg.execProtocolStream(
-      concat([serialize.bind({ statement: statement.name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]),
-      { syncToFs: false },
-    );
+    const messages = await pg.execProtocolStream(bindDescribeExecuteSync(statement.name, values), { syncToFs: false });
     return parse.parseResults(messages, pg.parsers, options)[0] as Results<T>;
   }
 
