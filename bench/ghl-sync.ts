@@ -4,9 +4,10 @@
  *     location, stored through the real path (handler → upsertRecords → sync_records). Reported: achieved request
  *     rate / allowed rate [≥ 0.95] and 429s [0]. n requests at the allowed rate take floor((n-1)/100) windows from the
  *     first to the last; the ratio is that time over the time they actually took.
- *  2. Ingest: the fake's limit lifted; contacts/s through the real path (the fake in its own process, as an upstream is → HTTP → handler → upsertRecords) over a
- *     plain batched upsert of the same rows (100 per statement, like the pages) into the same table [≥ 0.7].
- *     Subject and baseline alternate, each into a fresh integration.
+ *  2. Ingest: the fake's limit lifted; contacts/s through the real path (the fake in its own process, as an upstream is
+ *     → HTTP → handler → upsertRecords) over a plain batched upsert of the same rows into the same table: the sync's
+ *     own upsert called directly, 100 rows a call like the pages [≥ 0.7]; also over drizzle's builder upserting them.
+ *     The paths alternate, each into a fresh integration.
  */
 import { sql } from 'drizzle-orm';
 import { syncRecords } from '../server/db/schema';
@@ -88,10 +89,18 @@ async function ingestRun(kind: DbKind, args: BenchArgs) {
   const fake = await fakeInOwnProcess({ anchorMs, locations: [{ id: FAKE_LOCATION_ID, name: 'Acme Dental', contacts }], rateLimit: { max: 1e9, intervalMs: 1000, dailyLimit: 1e9 } });
   try {
     const base = await seedBase(database);
-    const ids = await insertIntegrations(database, base, 'GoHighLevel', rounds * 2 + 2);
+    const ids = await insertIntegrations(database, base, 'GoHighLevel', rounds * 3 + 3);
     // The same rows the fake serves (generated from the same seed and anchor), as the sync path stores them.
     const data = JSON.parse(JSON.stringify(generateContacts(FAKE_LOCATION_ID, contacts, anchorMs))) as Array<{ id: string }>;
-    const plain = async (integrationId: number) => {
+    // The floor: the same rows stored by the sync's own upsert (`upsertRecords`, 100 per call like the pages) with no
+    // fetch, no parsing, no handler. Until 2026-11-26 it was drizzle's query builder inserting the same rows, which the
+    // sync's upsert now outruns (one JSON parameter per page instead of 500 built ones): kept as a second row, so
+    // earlier figures stay comparable.
+    const records = data.map((c) => ({ kind: 'contact', externalId: c.id, data: c as Record<string, unknown> }));
+    const storeOnly = async (integrationId: number) => {
+      for (let i = 0; i < records.length; i += 100) await upsertRecords(database.db, integrationId, null, records.slice(i, i + 100));
+    };
+    const builder = async (integrationId: number) => {
       for (let i = 0; i < data.length; i += 100) {
         await database.db
           .insert(syncRecords)
@@ -103,26 +112,35 @@ async function ingestRun(kind: DbKind, args: BenchArgs) {
       const handler = createGoHighLevelHandler({ baseUrl: fake.url, limiters: new RateLimiterRegistry() });
       await handler.syncData!({ apiKey: FAKE_VALID_TOKEN, locationId: FAKE_LOCATION_ID }, realSyncContext(database, integrationId));
     };
-    // Warm-up of both paths (JIT, caches), not measured.
-    await plain(ids[0]);
-    await real(ids[1]);
+    // Warm-up of each path (JIT, caches), not measured.
+    await storeOnly(ids[0]);
+    await builder(ids[1]);
+    await real(ids[2]);
+    const rate = async (path: (integrationId: number) => Promise<void>, integrationId: number) => {
+      const t = now();
+      await path(integrationId);
+      return contacts / ((now() - t) / 1000);
+    };
     const subject: number[] = [];
     const baseline: number[] = [];
+    const viaBuilder: number[] = [];
     for (let r = 0; r < rounds; r++) {
-      let t = now();
-      await plain(ids[2 + 2 * r]);
-      baseline.push(contacts / ((now() - t) / 1000));
-      t = now();
-      await real(ids[3 + 2 * r]);
-      subject.push(contacts / ((now() - t) / 1000));
+      baseline.push(await rate(storeOnly, ids[3 + 3 * r]));
+      subject.push(await rate(real, ids[4 + 3 * r]));
+      viaBuilder.push(await rate(builder, ids[5 + 3 * r]));
     }
-    const [{ n }] = await database.query<{ n: number }>(`select count(*)::int n from sync_records where integration_id = $1 and kind = 'contact'`, [ids[3]]);
+    const [{ n }] = await database.query<{ n: number }>(`select count(*)::int n from sync_records where integration_id = $1 and kind = 'contact'`, [ids[4]]);
     if (n !== contacts) throw new Error(`sync stored ${n} of ${contacts} contacts`);
     const s = median(subject);
     const b = median(baseline);
     record({
       bench: 'ghl-sync', db: kind, metric: `ingest, limit lifted (${contacts.toLocaleString('en-US')} contacts, median of ${rounds})`,
-      value: s, unit: 'contacts/s', baseline: { label: 'plain batched upsert', value: b, unit: 'rows/s' }, ratio: s / b, goal: '≥ 0.7', pass: s / b >= 0.7,
+      value: s, unit: 'contacts/s', baseline: { label: 'the same upsert alone', value: b, unit: 'rows/s' }, ratio: s / b, goal: '≥ 0.7', pass: s / b >= 0.7,
+    });
+    const q = median(viaBuilder);
+    record({
+      bench: 'ghl-sync', db: kind, metric: 'also: ingest against the earlier baseline', value: s, unit: 'contacts/s',
+      baseline: { label: "drizzle's builder upsert", value: q, unit: 'rows/s' }, ratio: s / q,
     });
   } finally {
     await fake.close();
