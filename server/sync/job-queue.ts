@@ -32,7 +32,7 @@ function observeJobSettlement() {
 /**
  * pg-boss on the same database as everything else. On PostgreSQL it shares our pool; on PGlite it goes
  * through `executeSql`, where statements without parameters (pg-boss's own migrations) may hold several
- * commands and must use `exec`.
+ * commands and must use `exec`; those with parameters are single statements, run as kept prepared statements.
  */
 export function createJobQueue(database: Database): PgBoss {
   // Only a PostgreSQL server can go away under a running process; the embedded PGlite cannot.
@@ -44,7 +44,9 @@ export function createJobQueue(database: Database): PgBoss {
       const results = await pglite.exec(text);
       return { rows: results.length ? results[results.length - 1].rows : [] };
     }
-    return pglite.query(text, values);
+    // Through the kept statements like every other query (pg-boss reads only `rows`): its polls and job updates are
+    // the same few texts again and again, which PGlite's query() would parse and plan each time on the event loop.
+    return { rows: await database.query(text, values) };
   };
   return new PgBoss({
     db: { executeSql },
