@@ -1,8 +1,18 @@
-/** Whether `err` carries SQLSTATE `code`, itself (node-postgres, PGlite) or as its `cause` (Drizzle's wrapper). */
-function hasSqlState(err: unknown, code: string): boolean {
-  const e = err as { code?: string; cause?: { code?: string } };
-  return e?.code === code || e?.cause?.code === code;
+interface SqlError {
+  code?: string;
+  constraint?: string;
 }
+
+/** Where a database error's fields can be: on `err` itself (node-postgres, PGlite) or on its `cause` (Drizzle's wrapper). */
+function sqlErrors(err: unknown): SqlError[] {
+  const e = err as (SqlError & { cause?: SqlError }) | undefined;
+  return [e, e?.cause].filter((x): x is SqlError => !!x);
+}
+
+const hasSqlState = (err: unknown, code: string) => sqlErrors(err).some((e) => e.code === code);
+
+/** The constraint a refused write violated, as the database names it. */
+export const violatedConstraint = (err: unknown): string | undefined => sqlErrors(err).find((e) => e.constraint)?.constraint;
 
 /** A unique constraint refused the write (PostgreSQL 23505), from either driver. */
 export const isUniqueViolation = (err: unknown) => hasSqlState(err, '23505');

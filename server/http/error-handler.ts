@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { HttpError, STATUS_TEXT } from './errors';
 import { ajvErrorsToDetails } from './validation';
 import { SecretKeyError } from '../crypto/secret-box';
-import { isDatabaseUnavailable, isForeignKeyViolation } from '../db/errors';
+import { isDatabaseUnavailable, isForeignKeyViolation, violatedConstraint } from '../db/errors';
 
 /** Every error leaves the API as `{statusCode, error, message, details?}`; nothing internal leaks. */
 export function installErrorHandling(app: FastifyInstance) {
@@ -41,7 +41,7 @@ export function installErrorHandling(app: FastifyInstance) {
     if (isForeignKeyViolation(err)) {
       // Routes check that what a request refers to exists; a foreign key still refusing the write means another
       // request deleted it in between (an integration, or its subaccount). The client's view is out of date.
-      req.log.info({ constraint: (err as { constraint?: string }).constraint ?? (err as { cause?: { constraint?: string } }).cause?.constraint }, 'write refused: referenced row deleted meanwhile');
+      req.log.info({ constraint: violatedConstraint(err) }, 'write refused: referenced row deleted meanwhile');
       return reply.status(409).send({
         statusCode: 409,
         error: 'Conflict',
