@@ -83,10 +83,3 @@ export function revealConfig(keyring: Keyring, plain: Record<string, unknown>, s
   for (const [field, envelope] of Object.entries(sealed)) out[field] = open(keyring, envelope, configAad(field));
   return out;
 }
-
-/** The config as the API shows it: stored secrets become the placeholder. */
-export function publicConfig(plain: Record<string, unknown>, secretKeys: string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...plain };
-  for (const field of secretKeys) out[field] = SECRET_PLACEHOLDER;
-  return out;
-}
