@@ -128,6 +128,28 @@ export function machine(): string {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * How steady the machine's CPU is right now: the same small loop timed over and over for `ms`. On a shared virtual
+ * machine the host's load can slow every process by half and pause one for tens of milliseconds; absolute latencies
+ * measured then are not the code's. Printed before and after each benchmark so a reader can tell such runs apart.
+ * `slowdown` is the loop's median over its fastest time (1.0 = steady); `longestMs` the slowest loop (a pause).
+ */
+export function cpuSteadiness(ms = 1500): { slowdown: number; longestMs: number; text: string } {
+  const times: number[] = [];
+  const end = performance.now() + ms;
+  let sink = 0;
+  while (performance.now() < end) {
+    const t = performance.now();
+    for (let i = 0; i < 200_000; i++) sink += i % 7;
+    times.push(performance.now() - t);
+  }
+  if (sink < 0) console.log(sink); // keeps the loop from being optimised away
+  times.sort((a, b) => a - b);
+  const slowdown = percentile(times, 50) / times[0];
+  const longestMs = times[times.length - 1];
+  return { slowdown, longestMs, text: `cpu steadiness: slowdown ${slowdown.toFixed(2)} (1.00 = steady), longest pause ${longestMs.toFixed(1)} ms for a ${times[0].toFixed(2)} ms loop` };
+}
+
 export interface LoadSpec {
   base: string;
   paths: string[];

@@ -3,7 +3,7 @@
  * one (or several, comma-separated). Each prints measured value, baseline measured in the same run, ratio, goal and
  * pass/fail; the table at the end is Markdown for bench/RESULTS.md.
  */
-import { machine, markdownTable, parseArgs, results } from './lib';
+import { cpuSteadiness, machine, markdownTable, parseArgs, results } from './lib';
 
 const benches: Record<string, () => Promise<{ run(args: ReturnType<typeof parseArgs>): Promise<void> }>> = {
   'ghl-sync': () => import('./ghl-sync'),
@@ -26,13 +26,14 @@ const args = parseArgs(argv);
 console.log(`machine: ${machine()}${args.quick ? ' (quick)' : ''}`);
 let failed = false;
 for (const name of selected) {
-  console.log(`\n== ${name}`);
+  console.log(`\n== ${name}\n  before: ${cpuSteadiness().text}`);
   try {
     await (await benches[name]()).run(args);
   } catch (err) {
     failed = true;
     console.error(`${name} failed:`, err);
   }
+  console.log(`  after: ${cpuSteadiness().text}`);
 }
 console.log(`\n${markdownTable(results)}`);
 process.exit(failed ? 1 : 0);
