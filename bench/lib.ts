@@ -140,10 +140,10 @@ export function cpuSteadiness(ms = 1500): { slowdown: number; longestMs: number;
   let sink = 0;
   while (performance.now() < end) {
     const t = performance.now();
-    for (let i = 0; i < 200_000; i++) sink += i % 7;
+    for (let i = 0; i < 200_000; i++) sink = (sink + (i % 7)) | 0; // stays a small integer: a double would slow later calls
     times.push(performance.now() - t);
   }
-  if (sink < 0) console.log(sink); // keeps the loop from being optimised away
+  if (sink === 1) process.stdout.write(''); // uses the result, so the loop is not optimised away
   times.sort((a, b) => a - b);
   const slowdown = percentile(times, 50) / times[0];
   const longestMs = times[times.length - 1];
