@@ -2,9 +2,9 @@ import { sql } from 'drizzle-orm';
 import type { Integration } from '../../shared/api/integrations';
 import { subAccountScope, subAccountScopeSql } from '../auth/access';
 import type { AuthenticatedAdmin } from '../context';
-import type { Database, Db, PreparedParam } from '../db/connect';
+import { executeRows, type Database, type Db, type PreparedParam } from '../db/connect';
 import { statementName } from '../db/statement-names';
-import { encodeCursor } from '../http/cursor';
+import { pageOf } from '../http/cursor';
 import { SECRET_PLACEHOLDER } from '../../shared/secret-fields';
 
 /** A timestamp as `Date#toISOString` writes it (UTC, milliseconds; the microseconds dropped, as the driver's Dates drop them). */
@@ -41,10 +41,11 @@ const INTEGRATION_FROM = `
 /** One integration, or undefined when it does not exist or lies outside the admin's subaccounts. */
 export async function findIntegration(db: Db, admin: AuthenticatedAdmin, id: number): Promise<Integration | undefined> {
   const scope = subAccountScope(admin, sql.raw('i.sub_account_id'));
-  const { rows } = (await db.execute(
+  const [row] = await executeRows<{ j: string }>(
+    db,
     sql`select row_to_json(x)::text as j from (select ${sql.raw(INTEGRATION_COLUMNS)} ${sql.raw(INTEGRATION_FROM)} where i.id = ${id}${scope ? sql` and ${scope}` : sql``}) x`,
-  )) as unknown as { rows: Array<{ j: string }> };
-  return rows[0] ? (JSON.parse(rows[0].j) as Integration) : undefined;
+  );
+  return row ? (JSON.parse(row.j) as Integration) : undefined;
 }
 
 export interface ListFilters {
@@ -105,9 +106,8 @@ export async function listIntegrationsPage(database: Database, admin: Authentica
   const page = `select ${INTEGRATION_COLUMNS} ${INTEGRATION_FROM}${whereSql(where)} order by i.id desc limit ${p(f.limit + 1)}`;
   const text = `select x.id, row_to_json(x)::text as j from (${page}) x order by x.id desc`;
   const rows = await queryByText<{ id: number; j: string }>(database, 'integrations_page', text, params);
-  const more = rows.length > f.limit;
-  const items = more ? rows.slice(0, f.limit) : rows;
-  return { itemsJson: `[${items.map((r) => r.j).join(',')}]`, nextCursor: more ? encodeCursor(items[items.length - 1].id) : null };
+  const { items, nextCursor } = pageOf(rows, f.limit);
+  return { itemsJson: `[${items.map((r) => r.j).join(',')}]`, nextCursor };
 }
 
 /**

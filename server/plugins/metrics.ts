@@ -3,6 +3,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { ApiError } from '../../shared/api/common';
 import { Metrics, MetricsQuery } from '../../shared/api/metrics';
 import { subAccountScope } from '../auth/access';
+import { executeRows } from '../db/connect';
 
 const ratio = (num: number, den: number) => (den > 0 ? num / den : null);
 
@@ -14,7 +15,7 @@ export const metricsPlugin: FastifyPluginAsyncTypebox = async (app) => {
       const parts = [subAccountScope(req.admin, column), req.query.subAccountId === undefined ? undefined : sql`${column} = ${req.query.subAccountId}`].filter(Boolean) as SQL[];
       return parts.length ? sql.join(parts, sql` and `) : sql`true`;
     };
-    const rows = async <T,>(q: SQL) => ((await db.execute(q)) as unknown as { rows: T[] }).rows;
+    const rows = <T,>(q: SQL) => executeRows<T>(db, q);
 
     const [setup] = await rows<{ created: number; verified: number }>(sql`
       select count(*)::int as created,

@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Db } from '../db/connect';
+import { executeRows, type Db } from '../db/connect';
 import { syncRecords } from '../db/schema';
 import type { SyncRecord } from '../providers/registry';
 
@@ -25,13 +25,13 @@ export async function upsertRecords(db: Db, integrationId: number, runId: number
   for (const r of records) unique.set(`${r.kind}\u0000${r.externalId}`, r);
   for (const r of unique.values()) (counts[r.kind] ??= { fetched: 0, created: 0, updated: 0 }).fetched++;
   const page = JSON.stringify([...unique.values()].map((r) => ({ k: r.kind, id: r.externalId, d: r.data })));
-  const { rows } = (await db.execute(sql`
+  const rows = await executeRows<{ kind: string; inserted: boolean }>(db, sql`
     insert into sync_records (integration_id, kind, external_id, data, last_sync_run_id)
     select ${integrationId}::int, e->>'k', e->>'id', e->'d', ${runId}::int from jsonb_array_elements(${page}::jsonb) as e
     on conflict (integration_id, kind, external_id) do update
       set data = excluded.data, updated_at = now(), last_sync_run_id = excluded.last_sync_run_id
       where sync_records.data is distinct from excluded.data
-    returning kind, (xmax = 0) as inserted`)) as unknown as { rows: Array<{ kind: string; inserted: boolean }> };
+    returning kind, (xmax = 0) as inserted`);
   for (const r of rows) {
     if (r.inserted) counts[r.kind].created++;
     else counts[r.kind].updated++;
