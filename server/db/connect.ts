@@ -18,8 +18,8 @@ export async function executeRows<T>(db: Db, query: SQL): Promise<T[]> {
   return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
 }
 
-/** A parameter of `queryPrepared`: sent as text, so plain values only. */
-export type PreparedParam = string | number | boolean | null;
+/** A parameter of `queryPrepared`: sent as text, so plain values only (an array of texts, to a `$n::text[]`). */
+export type PreparedParam = string | number | boolean | null | string[];
 
 export interface Database {
   db: Db;
