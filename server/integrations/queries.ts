@@ -16,9 +16,9 @@ const placeholder = `'${SECRET_PLACEHOLDER.replace(/'/g, "''")}'`;
 /**
  * An integration as the API shows it (the `Integration` DTO, its fields in the schema's order), as the columns of a row
  * the database turns into JSON with `row_to_json`: from `integrations i` joined to its template `t`, its subaccount `s`
- * (INTEGRATION_JOINS) and `k`, its secrets' keys (INTEGRATION_JSON). The one definition of that shape: the list sends these texts as they are, reading one
- * integration parses one. The sealed secrets never leave the database: only their keys are read, to list them and to put
- * the placeholder in `config` in their place.
+ * (INTEGRATION_JOINS) and `k`, its secrets' keys (INTEGRATION_JSON). The one definition of that shape: the list sends
+ * these texts as they are, reading one integration parses one. The sealed secrets never leave the database: only their
+ * keys are read, to list them and to put the placeholder in `config` in their place.
  */
 const INTEGRATION_COLUMNS = `i.id, i.sub_account_id as "subAccountId", s.name as "subAccountName", i.integration_template_id as "integrationTemplateId",
     json_build_object('name', t.name, 'displayName', t.display_name, 'category', t.category) as template,
