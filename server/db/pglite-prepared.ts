@@ -1,5 +1,6 @@
 import { parse, protocol, type PGlite, type QueryOptions, type Results } from '@electric-sql/pglite';
 import { bindDescribeExecuteSync, concat } from './pglite-bind';
+import { execProtocolFast } from './pglite-results';
 
 /**
  * SQLSTATEs after which a kept statement is dropped and parsed again on the next call: the session no longer has it
@@ -22,7 +23,8 @@ interface Statement {
  * Bind + Describe + Execute + Sync. Calls take the same locks `query()` takes (outside a transaction both, so one
  * never lands inside another caller's open transaction; inside one, the query lock), and sync to the file system
  * after, as `query()` does outside a transaction. The least recently used statement is closed beyond
- * `maxStatements` (texts that differ by their number of parameters, say).
+ * `maxStatements` (texts that differ by their number of parameters, say). Answers are read by execProtocolFast
+ * (pglite-results.ts), which decodes data rows without PGlite's per-field copies.
  */
 export class PglitePreparedStatements {
   private statements = new Map<string, Statement>();
@@ -100,7 +102,7 @@ export class PglitePreparedStatements {
       const serialize = options?.serializers?.[statement.types[i]] ?? pg.serializers[statement.types[i]];
       return serialize ? serialize(v) : String(v);
     });
-    const messages = await pg.execProtocolStream(bindDescribeExecuteSync(statement.name, values), { syncToFs: false });
+    const messages = await execProtocolFast(pg, bindDescribeExecuteSync(statement.name, values));
     return parse.parseResults(messages, pg.parsers, options)[0] as Results<T>;
   }
 
