@@ -160,6 +160,8 @@ export interface LoadSpec {
   pageId?: string;
   idPrefix?: string;
   mode: 'closed' | 'open';
+  /** HTTP client: node:http (default) or the lean one (closed mode only; see bench/http1-client.ts). */
+  client?: 'node' | 'lean';
   connections: number;
   rate?: number;
   durationMs: number;

@@ -1,8 +1,9 @@
 /**
  * list: the management list and summary on 100,000 integrations across 2,000 subaccounts (bulk-inserted with SQL),
  * through the real server over HTTP, signed in as the super_admin, measured by the load generator (its own process,
- * one keep-alive connection, sequential requests). Baseline: GET /api/health on the same server (one `select 1`),
- * alternating rounds with the subject.
+ * one keep-alive connection, sequential requests, the lean HTTP/1.1 client: bench/http1-client.ts). Baseline: GET
+ * /api/health on the same server (one `select 1`), alternating rounds with the subject. The pages seen before are also
+ * measured with node:http's client, as every run before 2026-11-27 was, so older figures stay comparable.
  *   GET /api/integrations?subAccountId=<500 random of 2,000>  p99 [< 5 ms], twice: as the server runs (each page seen
  *   before: its rows' JSON reused, see server/integrations/list-row-cache.ts) and with that cache off (each page as if
  *   never seen: the database builds every row's JSON)
@@ -51,14 +52,14 @@ async function runOn(kind: DbKind, args: BenchArgs) {
     const rounds = args.quick ? 2 : 3;
     const shuffled = [...subs].sort(() => Math.random() - 0.5).slice(0, 500);
     const listPaths = shuffled.map((s) => `/api/integrations?subAccountId=${s.id}`);
-    const seq = (paths: string[]) => loadgen({ base, paths, headers, mode: 'closed', connections: 1, durationMs, warmupMs: 300 });
+    const seq = (paths: string[], client: 'lean' | 'node') => loadgen({ base, paths, headers, mode: 'closed', client, connections: 1, durationMs, warmupMs: 300 });
 
-    const measure = async (paths: string[]) => {
+    const measure = async (paths: string[], client: 'lean' | 'node' = 'lean') => {
       const health: LoadResult[] = [];
       const subject: LoadResult[] = [];
       for (let r = 0; r < rounds; r++) {
-        health.push(await seq(['/api/health']));
-        subject.push(await seq(paths));
+        health.push(await seq(['/api/health'], client));
+        subject.push(await seq(paths, client));
       }
       const errors = subject.reduce((a, x) => a + x.errors, 0);
       return { s: median(subject.map((x) => x.latency.p99)), b: median(health.map((x) => x.latency.p99)), p50: median(subject.map((x) => x.latency.p50)), errors, statuses: subject.map((x) => x.statuses) };
@@ -81,6 +82,12 @@ async function runOn(kind: DbKind, args: BenchArgs) {
       });
     }
     ctx.listRows = cached;
+    const old = await measure(listPaths, 'node');
+    record({
+      bench: 'list', db: kind, metric: `GET /integrations?subAccountId= p99 (pages seen before, node:http client as before 2026-11-27, median of ${rounds} rounds)`, value: old.s, unit: 'ms',
+      baseline: { label: 'GET /health p99', value: old.b, unit: 'ms' }, ratio: old.s / old.b,
+      note: `for comparison with older runs; p50 ${old.p50.toFixed(2)} ms${old.errors ? `; errors ${JSON.stringify(old.statuses)}` : ''}`,
+    });
     for (const path of ['/api/integrations/summary', '/api/integrations/summary?groupBy=subAccount']) {
       const m = await measure([path]);
       record({

@@ -5,12 +5,15 @@
  *     appSecret?, pageId?, idPrefix?, mode: 'closed' | 'open', connections, rate? (open: req/s), durationMs, warmupMs? }
  * closed: `connections` loops each send → await → send (max throughput). open: requests start on a fixed schedule at
  * `rate`, latency counted from the scheduled start (no coordinated omission).
+ * client: 'node' (node:http, the default) or 'lean' (closed mode only: one Http1Connection per loop, see
+ * http1-client.ts; for latencies, where node:http's own cost showed in the percentiles).
  * Prints one JSON line: { sent, completed, rps, statuses, errors, latency: {p50, p90, p99, max, mean} (ms) }.
  */
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { LoadSpec } from './lib';
+import { Http1Connection } from './http1-client';
 
 
 const spec = JSON.parse(process.argv[2]) as LoadSpec;
@@ -42,14 +45,31 @@ function send(): Promise<number> {
   });
 }
 
+const lean = spec.client === 'lean';
+if (lean && spec.mode !== 'closed') throw new Error("the lean client runs in closed mode only (one request at a time per connection)");
+/** Request line and headers per path, built once (the lean client's requests without a body are all alike). */
+const heads = new Map<string, string>();
+const headOf = (path: string, headers: Record<string, string>) =>
+  `${spec.method ?? 'GET'} ${path} HTTP/1.1${Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'content-length').map(([k, v]) => `\r\n${k}: ${v}`).join('')}`;
+
+function sendLean(connection: Http1Connection): Promise<number> {
+  const r = makeRequest();
+  let head = r.body ? undefined : heads.get(r.path);
+  if (!head) {
+    head = headOf(r.path, r.headers);
+    if (!r.body) heads.set(r.path, head);
+  }
+  return connection.request(head, r.body === undefined ? undefined : Buffer.from(r.body)).then((x) => x.status, () => -1);
+}
+
 const latencies: number[] = [];
 const statuses: Record<string, number> = {};
 let sent = 0;
 let measuring = false;
 
-async function one(scheduledAt: number) {
+async function one(scheduledAt: number, connection?: Http1Connection) {
   sent++;
-  const status = await send();
+  const status = await (connection ? sendLean(connection) : send());
   if (!measuring) return;
   latencies.push(performance.now() - scheduledAt);
   statuses[status] = (statuses[status] ?? 0) + 1;
@@ -65,7 +85,9 @@ async function main() {
   if (spec.mode === 'closed') {
     await Promise.all(
       Array.from({ length: spec.connections }, async () => {
-        while (performance.now() < end) await one(performance.now());
+        const connection = lean ? new Http1Connection(url.hostname, Number(url.port)) : undefined;
+        while (performance.now() < end) await one(performance.now(), connection);
+        connection?.close();
       }),
     );
   } else {
