@@ -10,6 +10,7 @@ import net from 'node:net';
 export class Http1Connection {
   private socket?: net.Socket;
   private waiting?: { resolve(r: Http1Response): void; reject(e: Error): void };
+  /** The answer being read: a new one per request. */
   private parser = new ResponseParser();
 
   constructor(
@@ -21,7 +22,7 @@ export class Http1Connection {
   request(head: string, body?: Buffer): Promise<Http1Response> {
     if (this.waiting) return Promise.reject(new Error('one request at a time'));
     const socket = this.socket ?? this.open();
-    this.parser.reset();
+    this.parser = new ResponseParser();
     return new Promise((resolve, reject) => {
       this.waiting = { resolve, reject };
       const length = body ? `content-length: ${body.length}\r\n` : '';
@@ -94,10 +95,6 @@ export class ResponseParser {
   private sizeLine = '';
   private lastChunk = false;
   private bytes = 0;
-
-  reset() {
-    Object.assign(this, { partialHead: undefined, inBody: false, finished: false, status: 0, close: false, chunked: false, remaining: 0, chunkLeft: -1, sizeLine: '', lastChunk: false, bytes: 0 });
-  }
 
   push(input: Buffer): Http1Response | undefined {
     if (this.finished) throw new Error('bytes after the end of the answer (the server sent more than one)');
