@@ -26,8 +26,6 @@ export interface ServerConfig {
   syncSchedulerIntervalSeconds: number;
   /** First delay before a failed sync attempt is retried (then doubling, with jitter). */
   syncRetryBaseSeconds: number;
-  /** Memory for the management list's row JSON kept between requests (ListRowCache); 0 turns it off. */
-  listCacheMegabytes: number;
 }
 
 export class ConfigError extends Error {}
@@ -58,7 +56,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     runWorker: env.RUN_WORKER !== 'false',
     webhookRatePerSecond: int(env, 'WEBHOOK_RATE_PER_SECOND', 50, 1, 100000),
     webhookBurst: int(env, 'WEBHOOK_BURST', 500, 1, 1000000),
-    listCacheMegabytes: int(env, 'LIST_CACHE_MB', 32, 0, 4096),
     syncConcurrency: int(env, 'SYNC_CONCURRENCY', 2, 1, 64),
     syncStaleAfterSeconds: int(env, 'SYNC_STALE_AFTER_SECONDS', 90, 2, 86400),
     syncSchedulerIntervalSeconds: int(env, 'SYNC_SCHEDULER_INTERVAL_SECONDS', 30, 1, 3600),

@@ -5,7 +5,6 @@ import type { LoginLimiter } from './auth/login-limiter';
 import type { SyncEngine } from './sync/engine';
 import type { TokenBuckets } from './webhooks/rate-limit';
 import type { WebhookTargetCache } from './webhooks/target-cache';
-import type { ListRowCache } from './integrations/list-row-cache';
 
 /** What every feature plugin needs, built once at start and shared through `app.ctx`. */
 export interface AppContext {
@@ -17,8 +16,6 @@ export interface AppContext {
   webhookLimiter: TokenBuckets;
   /** What webhook deliveries need per integration, cached briefly; integration writes invalidate it. */
   webhookTargets: WebhookTargetCache;
-  /** The management list's rows' JSON from this process's last answers, reused while their rows are unchanged. */
-  listRows: ListRowCache;
   /** Absent when this process runs without the job queue (some tests); sync routes then answer 503. */
   sync?: SyncEngine;
 }

@@ -15,7 +15,6 @@ import { SyncEngine } from './sync/engine';
 import { createJobQueue } from './sync/job-queue';
 import { WebhookTargetCache } from './webhooks/target-cache';
 import { TokenBuckets } from './webhooks/rate-limit';
-import { ListRowCache } from './integrations/list-row-cache';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -41,8 +40,6 @@ async function createContext(config: ServerConfig, database: Database, logger: L
     loginLimiter: new LoginLimiter(),
     webhookLimiter: new TokenBuckets(config.webhookRatePerSecond, config.webhookBurst),
     webhookTargets: new WebhookTargetCache(),
-    // Its strings are mostly one byte per character (JSON of ASCII data).
-    listRows: new ListRowCache(config.listCacheMegabytes * 1024 * 1024),
   };
   ctx.sync = new SyncEngine(ctx, createJobQueue(database), logger, {
     concurrency: config.syncConcurrency,

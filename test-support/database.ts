@@ -9,9 +9,10 @@ export const TEST_DB_KIND: 'pglite' | 'postgres' = process.env.TEST_DB === 'post
 
 /**
  * A fresh, migrated, empty database for one test file: a copy of the template PGlite, or a new
- * PostgreSQL database created on TEST_DATABASE_URL's server (dropped again by `close`).
+ * PostgreSQL database created on TEST_DATABASE_URL's server (dropped again by `close`). `migrationsFolder`: migrated
+ * with those instead (an earlier schema, to test an upgrade).
  */
-export async function createTestDatabase(opts: { poolSize?: number; preparedStatements?: boolean } = {}): Promise<Database> {
+export async function createTestDatabase(opts: { poolSize?: number; preparedStatements?: boolean; migrationsFolder?: string } = {}): Promise<Database> {
   if (TEST_DB_KIND === 'postgres') {
     const adminUrl = process.env.TEST_DATABASE_URL;
     if (!adminUrl) throw new Error('TEST_DB=postgres needs TEST_DATABASE_URL');
@@ -22,7 +23,7 @@ export async function createTestDatabase(opts: { poolSize?: number; preparedStat
     await admin.end();
     const url = new URL(adminUrl);
     url.pathname = `/${name}`;
-    const database = await openDatabase({ url: url.toString(), poolSize: opts.poolSize ?? 5, preparedStatements: opts.preparedStatements });
+    const database = await openDatabase({ url: url.toString(), poolSize: opts.poolSize ?? 5, preparedStatements: opts.preparedStatements, migrationsFolder: opts.migrationsFolder });
     const close = database.close;
     return {
       ...database,
@@ -35,9 +36,10 @@ export async function createTestDatabase(opts: { poolSize?: number; preparedStat
       },
     };
   }
-  const dump = process.env.PGLITE_TEMPLATE_DUMP;
+  // The template is migrated to the latest: other migrations (an upgrade test) start from an empty database.
+  const dump = opts.migrationsFolder ? undefined : process.env.PGLITE_TEMPLATE_DUMP;
   const pglite = dump ? new PGlite({ loadDataDir: new Blob([readFileSync(dump)]) }) : new PGlite();
-  return openDatabase({ pglite });
+  return openDatabase({ pglite, migrationsFolder: opts.migrationsFolder });
 }
 
 /** Every row of every table as text: what a database dump would reveal. */

@@ -13,7 +13,6 @@ import { createTestDatabase } from './database';
 import { SyncEngine, type SyncEngineOptions } from '../server/sync/engine';
 import { createJobQueue } from '../server/sync/job-queue';
 import { WebhookTargetCache } from '../server/webhooks/target-cache';
-import { ListRowCache } from '../server/integrations/list-row-cache';
 import { TokenBuckets } from '../server/webhooks/rate-limit';
 
 export const SUPER = { email: 'root@loctelli.test', password: 'correct-horse-battery-1' };
@@ -68,8 +67,6 @@ export async function createTestServer(opts: TestServerOptions = {}): Promise<Te
     loginLimiter: new LoginLimiter(opts.loginLimits ?? { perIp: { max: 10_000, windowMs: 60_000 }, perEmailFailures: { max: 10_000, windowMs: 60_000 } }),
     webhookLimiter: new TokenBuckets(opts.webhookLimit?.perSecond ?? 10_000, opts.webhookLimit?.burst ?? 100_000),
     webhookTargets: new WebhookTargetCache(),
-    // As the server runs it (LIST_CACHE_MB's default), so every list call in the tests goes through the row cache.
-    listRows: new ListRowCache(32 * 1024 * 1024),
   };
   const jwtSecret = randomBytes(32).toString('hex');
   const logger = createLogger({ level: 'trace', destination });

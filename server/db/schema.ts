@@ -147,6 +147,13 @@ export const integrations = pgTable(
     createdByAdminId: integer('created_by_admin_id')
       .notNull()
       .references(() => adminUsers.id),
+    /**
+     * The integration's own part of its API JSON (every DTO field but its template's and subaccount's), written by the
+     * `integrations_dto_json` trigger on every insert and update (migration 0007), so reads join those parts instead of
+     * building 20 fields per row. Holds the secrets' key names, never their values. The default only lets inserts omit
+     * it: the trigger always replaces it.
+     */
+    dtoJson: text('dto_json').notNull().default('{}'),
   },
   (t) => [
     index('integrations_next_sync_idx').on(t.nextSyncAt),

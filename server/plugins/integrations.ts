@@ -63,7 +63,7 @@ export const integrationsPlugin: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { tags: ['integrations'], querystring: ListIntegrationsQuery, response: { 200: IntegrationPage, ...errors } } },
     async (req, reply) => {
       const { limit = 50, cursor, withTotal, ...filters } = req.query;
-      const page = await listIntegrationsPage(app.ctx.database, req.admin, { ...filters, afterId: decodeCursor(cursor), limit }, app.ctx.listRows);
+      const page = await listIntegrationsPage(app.ctx.database, req.admin, { ...filters, afterId: decodeCursor(cursor), limit });
       const total = withTotal ? `,"total":${await countIntegrations(app.ctx.database, req.admin, filters)}` : '';
       // The items are the database's JSON of each integration (listIntegrationsPage), sent as they are: a string with a
       // JSON content type skips the response serializer. The schema above still documents the page.
