@@ -10,8 +10,8 @@ import { pageOf } from '../http/cursor';
  * An integration as the API shows it (the `Integration` DTO) is kept as JSON text with its row, `integrations.dto_json`:
  * rebuilt by triggers whenever the row, its subaccount's name or its template's shown fields change (migration 0007,
  * the one definition of that shape; secrets appear only as their key names and the placeholder). The list sends these
- * texts as they are and reading one integration parses one: building them per read was most of the list's database
- * time (joins, 25 fields, the secrets' keys; about 1 ms of a 1.2 ms page on PGlite), reading them is a third of that.
+ * texts as they are and reading one integration parses one: building them per read (joins, 25 fields, the secrets'
+ * keys) was most of the list's database time, a page of 50 taking 1.1–1.3 ms that way against 0.4 ms reading them.
  *
  * One integration, or undefined when it does not exist or lies outside the admin's subaccounts.
  */
