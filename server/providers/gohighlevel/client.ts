@@ -1,4 +1,5 @@
 import { ProviderError } from '../errors';
+import { HttpGetError, httpGet, type HttpGetResponse } from '../http-get';
 import { systemClock, type Clock } from './clock';
 import { badResponseError, cancelledError, errorForStatus, networkError, parseRetryAfter, timeoutError } from './http-errors';
 import { readRateLimitHeaders, sharedRateLimiters, type LocationRateLimiter, type RateLimiterRegistry } from './rate-limiter';
@@ -167,20 +168,15 @@ export class GhlClient {
       throw cancelledError();
     }
 
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     const failure = (err: unknown) => {
       if (signal?.aborted) return cancelledError();
-      if (timeout.aborted) return timeoutError(what, this.timeoutMs);
+      if (err instanceof HttpGetError && err.reason === 'timeout') return timeoutError(what, this.timeoutMs);
       return networkError(err, this.baseUrl);
     };
 
-    let res: Response;
+    let res: HttpGetResponse;
     try {
-      res = await fetch(url, {
-        headers: { Authorization: `Bearer ${this.apiKey}`, Version: version, Accept: 'application/json' },
-        signal: combined,
-      });
+      res = await httpGet(url, { Authorization: `Bearer ${this.apiKey}`, Version: version, Accept: 'application/json' }, { signal, timeoutMs: this.timeoutMs });
     } catch (err) {
       this.limiter.settle(ticket);
       throw failure(err);

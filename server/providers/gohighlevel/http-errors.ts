@@ -133,7 +133,7 @@ export function cancelledError(): ProviderError {
   return new ProviderError({ origin: 'internal', type: 'cancelled', message: 'The GoHighLevel request was cancelled.', retryable: false });
 }
 
-/** fetch() rejects with `TypeError: fetch failed` whose cause carries the socket error code. */
+/** The request failed below HTTP: the socket's error code (ECONNREFUSED, ECONNRESET…) is on the error or one of its causes. */
 export function networkError(err: unknown, baseUrl: string): ProviderError {
   let code: string | undefined;
   let cause: unknown = err;

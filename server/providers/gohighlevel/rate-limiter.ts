@@ -17,7 +17,7 @@ export interface RateLimitHeaders {
   dailyRemaining?: number;
 }
 
-export function readRateLimitHeaders(headers: Headers): RateLimitHeaders {
+export function readRateLimitHeaders(headers: { get(name: string): string | null }): RateLimitHeaders {
   const num = (name: string) => {
     const raw = headers.get(name);
     if (raw == null || raw.trim() === '') return undefined;
