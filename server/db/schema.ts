@@ -148,10 +148,10 @@ export const integrations = pgTable(
       .notNull()
       .references(() => adminUsers.id),
     /**
-     * The integration's own part of its API JSON (every DTO field but its template's and subaccount's), written by the
-     * `integrations_dto_json` trigger on every insert and update (migration 0007), so reads join those parts instead of
-     * building 20 fields per row. Holds the secrets' key names, never their values. The default only lets inserts omit
-     * it: the trigger always replaces it.
+     * The integration as the API shows it (the whole `Integration` DTO as JSON text), kept by triggers (migration 0007):
+     * rebuilt on every insert and update of the row, and when its subaccount is renamed or its template's shown fields
+     * change, so reads send it as it is instead of joining and building 25 fields per row. Holds the secrets' key names
+     * and the placeholder, never their values. The default only lets inserts omit it: the trigger always replaces it.
      */
     dtoJson: text('dto_json').notNull().default('{}'),
   },
