@@ -55,6 +55,9 @@ export function listWhere(admin: AuthenticatedAdmin, f: Omit<ListFilters, 'after
 
 export const whereSql = (where: string[]) => (where.length ? ` where ${where.join(' and ')}` : '');
 
+/** The tables listWhere's conditions read: the template only for a search. */
+const listFrom = (f: Pick<ListFilters, 'q'>) => (f.q ? 'integrations i join integration_templates t on t.id = i.integration_template_id' : 'integrations i');
+
 /**
  * The list's statements are prepared, named by their text (it varies only by which filters are present): planning the
  * page's join was a good part of its time, and on PGlite query() takes six calls into the WASM. Their parameters are
@@ -79,8 +82,7 @@ export async function listIntegrationsPage(database: Database, admin: Authentica
   const p = (v: unknown) => `$${params.push(v)}`;
   const where = listWhere(admin, f, p);
   if (f.afterId !== undefined) where.push(`i.id < ${p(f.afterId)}`);
-  const from = f.q ? 'integrations i join integration_templates t on t.id = i.integration_template_id' : 'integrations i';
-  const text = `select i.id, i.dto_json as j from ${from}${whereSql(where)} order by i.id desc limit ${p(f.limit + 1)}`;
+  const text = `select i.id, i.dto_json as j from ${listFrom(f)}${whereSql(where)} order by i.id desc limit ${p(f.limit + 1)}`;
   const found = await queryByText<{ id: number; j: string }>(database, 'integrations_page', text, params);
   const { items, nextCursor } = pageOf(found, f.limit);
   return { itemsJson: `[${items.map((r) => r.j).join(',')}]`, nextCursor };
@@ -100,7 +102,7 @@ export async function countIntegrations(database: Database, admin: Authenticated
     const [row] = await queryByText<{ n: number }>(database, 'integrations_counted', text, params);
     return row.n;
   }
-  const text = `select count(*)::int as n from integrations i join integration_templates t on t.id = i.integration_template_id${whereSql(where)}`;
+  const text = `select count(*)::int as n from ${listFrom(f)}${whereSql(where)}`;
   const [row] = await queryByText<{ n: number }>(database, 'integrations_count', text, params);
   return row.n;
 }
