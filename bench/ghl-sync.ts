@@ -8,12 +8,8 @@
  *     → HTTP → handler → upsertRecords) over a plain batched upsert of the same rows into the same table: the sync's
  *     own upsert called directly, 100 rows a call like the pages [≥ 0.7]; also over drizzle's builder upserting them.
  *     The paths alternate, each into a fresh integration.
- * PGlite runs on a data folder, as the console's Local workspace and the other benchmarks run it (until 2026-11-27 this
- * one ran it in memory, where Emscripten's in-memory files copy themselves as they grow).
+ * PGlite runs on a data folder (openBenchDatabase), as the console does; until 2026-11-27 it ran in memory.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { syncRecords } from '../server/db/schema';
 import type { Database } from '../server/db/connect';
@@ -24,14 +20,6 @@ import type { SyncContext, SyncRecord } from '../server/providers/registry';
 import { upsertRecords } from '../server/sync/records';
 import { insertIntegrations, seedBase } from './fixtures';
 import { median, now, openBenchDatabase, record, spawnBenchScript, type BenchArgs, type DbKind } from './lib';
-
-/** The benchmark's database; PGlite in a temporary data folder, removed on close. */
-async function openSyncDatabase(kind: DbKind): Promise<Database> {
-  if (kind !== 'pglite') return openBenchDatabase(kind);
-  const dataDir = mkdtempSync(join(tmpdir(), 'loctelli-bench-ghl-'));
-  const database = await openBenchDatabase(kind, { dataDir });
-  return { ...database, close: async () => { await database.close(); rmSync(dataDir, { recursive: true, force: true }); } };
-}
 
 function realSyncContext(database: Database, integrationId: number, onBatch?: (n: number) => void): SyncContext {
   return {
@@ -49,7 +37,7 @@ async function rateRun(kind: DbKind, args: BenchArgs) {
   const contacts = args.quick ? 20_000 : 100_000;
   const max = 100;
   const intervalMs = args.quick ? 2_000 : 10_000;
-  const database = await openSyncDatabase(kind);
+  const database = await openBenchDatabase(kind);
   const fake = await startFakeGhl({ locations: [{ id: FAKE_LOCATION_ID, name: 'Acme Dental', contacts }], rateLimit: { max, intervalMs } });
   try {
     const base = await seedBase(database);
@@ -97,7 +85,7 @@ async function fakeInOwnProcess(opts: FakeGhlOptions): Promise<{ url: string; cl
 async function ingestRun(kind: DbKind, args: BenchArgs) {
   const contacts = args.quick ? 10_000 : 30_000;
   const rounds = 3;
-  const database = await openSyncDatabase(kind);
+  const database = await openBenchDatabase(kind);
   const anchorMs = Date.now();
   const fake = await fakeInOwnProcess({ anchorMs, locations: [{ id: FAKE_LOCATION_ID, name: 'Acme Dental', contacts }], rateLimit: { max: 1e9, intervalMs: 1000, dailyLimit: 1e9 } });
   try {

@@ -4,7 +4,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpus, totalmem } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -49,9 +51,16 @@ export async function createPgDatabase(): Promise<{ url: string; drop(): Promise
   };
 }
 
-/** A fresh migrated database of the given kind (PGlite in memory unless dataDir is given); close() also drops a PostgreSQL one. */
-export async function openBenchDatabase(kind: DbKind, opts: { dataDir?: string; poolSize?: number } = {}): Promise<Database> {
-  if (kind === 'pglite') return openDatabase({ dataDir: opts.dataDir });
+/**
+ * A fresh migrated database of the given kind; close() drops it again. PGlite on a temporary data folder, as the
+ * console's Local workspace runs it (in memory, Emscripten's files copy themselves as they grow).
+ */
+export async function openBenchDatabase(kind: DbKind, opts: { poolSize?: number } = {}): Promise<Database> {
+  if (kind === 'pglite') {
+    const dataDir = mkdtempSync(join(tmpdir(), 'loctelli-bench-db-'));
+    const database = await openDatabase({ dataDir });
+    return { ...database, close: async () => { await database.close(); rmSync(dataDir, { recursive: true, force: true }); } };
+  }
   const created = await createPgDatabase();
   try {
     const database = await openDatabase({ url: created.url, poolSize: opts.poolSize ?? 10 });
