@@ -5,32 +5,26 @@
  *
  *   npm run test:electron        (builds first; runs with node's test runner)
  *
- * It needs Electron's binary (downloaded by electron's install script). Where it is missing — as on
- * machines without internet — the test is skipped with a message saying so.
+ * It needs Electron's binary (`npm run test:electron` downloads it first when it can) and a display. Where either is
+ * missing — as on machines that cannot reach Electron's download host — the test is skipped with a message saying why.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { displayMissing, electronPackageDir, findElectronBinary } from '../scripts/electron-binary';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The Electron executable, found the way node_modules/electron/index.js finds it, without requiring it. */
+/** The Electron executable, found as `npm start` finds it (scripts/electron-binary.ts), and a display to show it on. */
 function electronExecutable(): { path: string } | { missing: string } {
-  const pkg = join(root, 'node_modules', 'electron');
-  const pathFile = join(pkg, 'path.txt');
-  if (!existsSync(pathFile)) {
-    return { missing: 'the Electron binary is not installed (node_modules/electron/path.txt is missing: its download needs internet access; run `node node_modules/electron/install.js` where it is available)' };
-  }
-  const rel = readFileSync(pathFile, 'utf8').trim();
-  const exe = process.env.ELECTRON_OVERRIDE_DIST_PATH ? join(process.env.ELECTRON_OVERRIDE_DIST_PATH, rel || 'electron') : join(pkg, 'dist', rel);
-  if (!existsSync(exe)) return { missing: `the Electron binary ${exe} does not exist` };
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
-    return { missing: 'no display: run under a display server (e.g. `xvfb-run -a npm run test:electron`)' };
-  }
-  return { path: exe };
+  const binary = findElectronBinary(electronPackageDir(root));
+  if (!binary.ok) return { missing: `${binary.reason} (npm install does not download it; \`npm run test:electron\` tries, and needs access to Electron's download host)` };
+  const noDisplay = displayMissing();
+  if (noDisplay) return { missing: `${noDisplay}: run under a display server (e.g. \`xvfb-run -a npm run test:electron\`)` };
+  return { path: binary.path };
 }
 
 const found = electronExecutable();
