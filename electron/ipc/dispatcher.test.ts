@@ -15,7 +15,7 @@ type Schema = Record<string, any>;
 /** JSON values of every type, to find ones a schema does not allow. */
 const SAMPLES: unknown[] = [null, true, 0, -1, 1.5, 2 ** 40, '', 'x', 'ä'.repeat(3), [], [1], {}, { a: 1 }];
 
-function allowsValue(schema: Schema, v: unknown): boolean | null {
+function allowsValue(schema: Schema, _value: unknown): boolean | null {
   // null: cannot tell without validating (unknown/any schemas, formats, patterns...).
   if (!schema || Object.keys(schema).filter((k) => k !== 'description' && k !== 'title').length === 0) return true;
   return null;

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Cursor, Id, IntegrationStatus, Limit, NullableTimestamp, StatusCounts, Timestamp } from './common';
+import { Cursor, Id, IntegrationStatus, NullableTimestamp, StatusCounts, Timestamp } from './common';
 
 /**
  * Config values as the API returns them: secret (writeOnly) values are replaced by SECRET_PLACEHOLDER
