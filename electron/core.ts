@@ -12,6 +12,7 @@ import type { IntegrationTemplate } from '../shared/api/templates';
 import type { EventName, EventPayload } from '../shared/ipc/contract';
 import { LoctelliError } from '../shared/ipc/errors';
 import { FINISHED_SYNC_STATUSES, LOCAL_PROFILE_ID, type CachedOf, type Connectivity, type Session, type SyncRun } from '../shared/ipc/schemas';
+import { compareIntegrations, DEFAULT_INTEGRATION_SORT, INTEGRATION_SORT_KEYS, matchesSearch, searchWords, type IntegrationSortKey } from '../shared/search/integrations';
 import { ApiClient } from './services/api-client';
 import type { Cipher } from './services/cipher';
 import { DraftStore, type DraftBaseSnapshot, type DraftTemplate } from './services/drafts';
@@ -294,15 +295,18 @@ export class ProfileRuntime {
   private async cachedIntegrationsMatching(filters: Record<string, unknown>): Promise<CacheEntry<IntegrationPage> | null> {
     const all = await this.cache.allItems<Integration>('integrations');
     if (all.length === 0) return null;
-    const q = typeof filters.q === 'string' ? filters.q.toLowerCase() : null;
+    const words = searchWords(typeof filters.q === 'string' ? filters.q : '');
+    const sort = (INTEGRATION_SORT_KEYS as readonly unknown[]).includes(filters.sort) ? (filters.sort as IntegrationSortKey) : DEFAULT_INTEGRATION_SORT.sort;
+    const order = filters.order === 'asc' || filters.order === 'desc' ? filters.order : DEFAULT_INTEGRATION_SORT.order;
     const hits = all
-      .filter(({ data: i }) =>
-        (filters.subAccountId === undefined || i.subAccountId === filters.subAccountId) &&
-        (filters.status === undefined || i.status === filters.status) &&
-        (filters.templateId === undefined || i.integrationTemplateId === filters.templateId) &&
-        (!q || i.name.toLowerCase().includes(q) || (i.description ?? '').toLowerCase().includes(q) || i.template.displayName.toLowerCase().includes(q)),
+      .filter(
+        ({ data: i }) =>
+          (filters.subAccountId === undefined || i.subAccountId === filters.subAccountId) &&
+          (filters.status === undefined || i.status === filters.status) &&
+          (filters.templateId === undefined || i.integrationTemplateId === filters.templateId) &&
+          matchesSearch(i, words),
       )
-      .sort((a, b) => b.data.id - a.data.id);
+      .sort((a, b) => compareIntegrations(a.data, b.data, sort, order));
     const fetchedAt = hits.reduce((min, h) => (h.fetchedAt < min ? h.fetchedAt : min), new Date().toISOString());
     return { data: { items: hits.map((h) => h.data), nextCursor: null }, fetchedAt };
   }

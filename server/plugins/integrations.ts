@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { and, eq, sql } from 'drizzle-orm';
 import { Type } from 'typebox';
 import { ApiError, IdParams } from '../../shared/api/common';
+import { DEFAULT_INTEGRATION_SORT } from '../../shared/search/integrations';
 import {
   CreateIntegrationBody,
   Integration,
@@ -19,9 +20,9 @@ import { seal } from '../crypto/secret-box';
 import type { AuthenticatedAdmin } from '../context';
 import type { Db } from '../db/connect';
 import { integrationTemplates, integrations, subAccounts } from '../db/schema';
-import { decodeCursor } from '../http/cursor';
 import { badRequest, conflict, notFound } from '../http/errors';
 import { runConnectionTest } from '../integrations/connection-test';
+import { decodeListCursor } from '../integrations/list-order';
 import { countIntegrations, findIntegration, listIntegrationsPage } from '../integrations/queries';
 import { integrationSummary } from '../integrations/summary';
 import { prepareConfig, revealConfig, WEBHOOK_SECRET_AAD } from '../integrations/secrets';
@@ -62,8 +63,8 @@ export const integrationsPlugin: FastifyPluginAsyncTypebox = async (app) => {
     '/integrations',
     { schema: { tags: ['integrations'], querystring: ListIntegrationsQuery, response: { 200: IntegrationPage, ...errors } } },
     async (req, reply) => {
-      const { limit = 50, cursor, withTotal, ...filters } = req.query;
-      const page = await listIntegrationsPage(app.ctx.database, req.admin, { ...filters, afterId: decodeCursor(cursor), limit });
+      const { limit = 50, cursor, withTotal, sort = DEFAULT_INTEGRATION_SORT.sort, order = DEFAULT_INTEGRATION_SORT.order, ...filters } = req.query;
+      const page = await listIntegrationsPage(app.ctx.database, req.admin, { ...filters, sort, order, after: decodeListCursor(cursor, sort, order), limit });
       const total = withTotal ? `,"total":${await countIntegrations(app.ctx.database, req.admin, filters)}` : '';
       // The items are the database's JSON of each integration (listIntegrationsPage), sent as they are: a string with a
       // JSON content type skips the response serializer. The schema above still documents the page.

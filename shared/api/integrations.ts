@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
-import { Cursor, Id, IntegrationStatus, NullableTimestamp, StatusCounts, Timestamp } from './common';
+import { INTEGRATION_SORT_KEYS } from '../search/integrations';
+import { Id, IntegrationStatus, NullableTimestamp, StatusCounts, Timestamp } from './common';
 
 /**
  * Config values as the API returns them: secret (writeOnly) values are replaced by SECRET_PLACEHOLDER
@@ -78,15 +79,24 @@ export const UpdateIntegrationBody = Type.Object(
 );
 export type UpdateIntegrationBody = Static<typeof UpdateIntegrationBody>;
 
+/** A list cursor of an order other than newest first carries the last row's sort value (up to 64 characters). */
+const ListCursor = Type.String({ minLength: 1, maxLength: 512, pattern: '^[A-Za-z0-9_-]+$' });
+
 export const ListIntegrationsQuery = Type.Object(
   {
     subAccountId: Type.Optional(Id),
     status: Type.Optional(IntegrationStatus),
     templateId: Type.Optional(Id),
+    /** Every word (up to 8) in the name, template, subaccount, last error or description (shared/search/integrations.ts). */
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    /** The order (default `created`, i.e. by id): names compare their first 64 characters, case-insensitively. */
+    sort: Type.Optional(Type.Union(INTEGRATION_SORT_KEYS.map((k) => Type.Literal(k)))),
+    /** Default `desc` (newest first). */
+    order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])),
     /** Up to 1,000: the console reads a whole list, and each page is a round trip through its main process. */
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })),
-    cursor: Type.Optional(Cursor),
+    /** From the previous page, with the same sort and order. */
+    cursor: Type.Optional(ListCursor),
     /** Also answer how many integrations match the filters (`total`), so a list can be sized before it is read. */
     withTotal: Type.Optional(Type.Boolean()),
   },
@@ -96,7 +106,7 @@ export type ListIntegrationsQuery = Static<typeof ListIntegrationsQuery>;
 
 export const IntegrationPage = Type.Object({
   items: Type.Array(Integration),
-  nextCursor: Type.Union([Cursor, Type.Null()]),
+  nextCursor: Type.Union([ListCursor, Type.Null()]),
   /** With `withTotal`: how many integrations match the filters across all pages. */
   total: Type.Optional(Type.Integer({ minimum: 0 })),
 });

@@ -41,7 +41,9 @@ describe('integrations table', () => {
     const byStatus = facetCounts(many, f, 'status');
     expect([...byStatus.values()].reduce((a, b) => a + b, 0)).toBe(many.filter((i) => i.subAccountId === 2).length);
     expect(applyFilters(many, { status: null, templateId: null, subAccountId: null, q: 'integration 9999' }).map((i) => i.id)).toEqual([9999]);
+    // The server's order (shared/search/integrations.ts): names compared character by character, as SQL does.
     const sorted = sortIntegrations(many.slice(0, 20), { key: 'name', dir: 'desc' });
-    expect(sorted[0].name).toBe('Integration 20');
+    expect(sorted.slice(0, 3).map((i) => i.name)).toEqual(['Integration 9', 'Integration 8', 'Integration 7']);
+    expect(sortIntegrations(many.slice(0, 20), { key: 'name', dir: 'asc' }).slice(0, 3).map((i) => i.name)).toEqual(['Integration 1', 'Integration 10', 'Integration 11']);
   });
 });

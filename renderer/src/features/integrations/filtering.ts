@@ -1,5 +1,6 @@
 import type { IntegrationStatus } from '../../../../shared/api/common';
 import type { Integration } from '../../../../shared/api/integrations';
+import { compareIntegrations, matchesSearch, searchWords, type IntegrationSortKey } from '../../../../shared/search/integrations';
 
 export interface Filters {
   status: IntegrationStatus | null;
@@ -16,6 +17,18 @@ export type SortKey = 'name' | 'template' | 'subaccount' | 'status' | 'active' |
  */
 export const DEFAULT_SORT: Sort = { key: 'created', dir: 'desc' };
 export const isDefaultSort = (s: Sort) => s.key === DEFAULT_SORT.key && s.dir === DEFAULT_SORT.dir;
+/** The table's column keys, as the API's sort keys. */
+const SORT_KEY: Record<SortKey, IntegrationSortKey> = {
+  name: 'name',
+  template: 'template',
+  subaccount: 'subaccount',
+  status: 'status',
+  active: 'active',
+  lastSync: 'lastSync',
+  error: 'error',
+  created: 'created',
+};
+
 export interface Sort {
   key: SortKey;
   dir: 'asc' | 'desc';
@@ -25,11 +38,7 @@ const matches = (i: Integration, f: Filters, skip?: keyof Filters) => {
   if (skip !== 'status' && f.status && i.status !== f.status) return false;
   if (skip !== 'templateId' && f.templateId && i.integrationTemplateId !== f.templateId) return false;
   if (skip !== 'subAccountId' && f.subAccountId && i.subAccountId !== f.subAccountId) return false;
-  if (f.q) {
-    const hay = `${i.name} ${i.template.displayName} ${i.subAccountName} ${i.errorMessage ?? ''} ${i.description ?? ''}`.toLowerCase();
-    if (!f.q.toLowerCase().split(/\s+/).filter(Boolean).every((w) => hay.includes(w))) return false;
-  }
-  return true;
+  return matchesSearch(i, searchWords(f.q));
 };
 
 export function applyFilters(items: Integration[], f: Filters): Integration[] {
@@ -48,36 +57,8 @@ export function facetCounts<K extends 'status' | 'templateId' | 'subAccountId'>(
   return out;
 }
 
-const STATUS_RANK: Record<IntegrationStatus, number> = { error: 0, disconnected: 1, pending: 2, active: 3 };
-const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
-
+/** The server's order (shared/search/integrations.ts), so rows keep their places when the list moves to server paging. */
 export function sortIntegrations(items: Integration[], s: Sort): Integration[] {
-  const dir = s.dir === 'asc' ? 1 : -1;
-  const val = (i: Integration): string | number => {
-    switch (s.key) {
-      case 'name':
-        return i.name;
-      case 'template':
-        return i.template.displayName;
-      case 'subaccount':
-        return i.subAccountName;
-      case 'status':
-        return STATUS_RANK[i.status];
-      case 'active':
-        return i.isActive ? 1 : 0;
-      case 'lastSync':
-        return i.lastSyncAt ? Date.parse(i.lastSyncAt) : 0;
-      case 'error':
-        return i.errorMessage ?? '';
-      case 'created':
-        return i.id;
-    }
-  };
-  return items
-    .map((i) => ({ i, v: val(i) }))
-    .sort((a, b) => {
-      const c = typeof a.v === 'number' && typeof b.v === 'number' ? a.v - b.v : collator.compare(String(a.v), String(b.v));
-      return c !== 0 ? c * dir : a.i.id - b.i.id;
-    })
-    .map((x) => x.i);
+  const key = SORT_KEY[s.key];
+  return [...items].sort((a, b) => compareIntegrations(a, b, key, s.dir));
 }
