@@ -19,7 +19,7 @@ import { DraftStore, type DraftBaseSnapshot, type DraftTemplate } from './servic
 import { EmbeddedServer, embeddedDataDir, type StartServerFn } from './services/embedded-server';
 import type { KeyValueStore } from './services/kv-store';
 import { OfflineCache, type CacheEntry } from './services/offline-cache';
-import { ProfileStore } from './services/profiles';
+import { assertUsableServerUrl, ProfileStore } from './services/profiles';
 import { SettingsStore } from './services/settings';
 import { CredentialVault, vaultNames } from './services/vault';
 
@@ -85,7 +85,7 @@ export class ProfileRuntime {
     const vault = core.vault;
     this.client = new ApiClient({
       baseUrl: async () => {
-        if (kind === 'remote') return baseUrl!;
+        if (kind === 'remote') return assertUsableServerUrl(baseUrl!);
         try {
           return await core.embedded.start();
         } catch (err) {
@@ -430,7 +430,13 @@ export class ConsoleCore {
         }
       }
     } else {
-      state = rt.client.hasAccessToken || this.vault.get(vaultNames.refreshToken(id)) ? 'signed_in' : 'signed_out';
+      try {
+        assertUsableServerUrl(profile.baseUrl ?? '');
+        state = rt.client.hasAccessToken || this.vault.get(vaultNames.refreshToken(id)) ? 'signed_in' : 'signed_out';
+      } catch (err) {
+        state = 'signed_out';
+        error = (err as Error).message;
+      }
     }
     const admin: AdminIdentity | null = state === 'signed_out' ? null : this.profiles.get(id).admin;
     return { profile, state, admin, connectivity: rt.connectivity, error };

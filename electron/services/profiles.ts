@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { AdminIdentity } from '../../shared/api/auth';
 import { LoctelliError } from '../../shared/ipc/errors';
 import { LOCAL_PROFILE_ID, type AddProfileInput, type Profile, type ProfileList } from '../../shared/ipc/schemas';
+import { insecureServerUrlReason } from '../../shared/server-url';
 import type { KeyValueStore } from './kv-store';
 
 interface StoredProfile {
@@ -16,7 +17,10 @@ interface StoredProfile {
 
 const LOCAL: StoredProfile = { id: LOCAL_PROFILE_ID, name: 'Local workspace', kind: 'local', baseUrl: null, admin: null };
 
-/** Normalises a server URL: http(s) only, no credentials, query or fragment, no trailing `/` or `/api`. */
+/**
+ * Normalises a server URL: https (http only to loopback: passwords and refresh tokens must not travel in
+ * clear), no credentials, query or fragment, no trailing `/` or `/api`.
+ */
 export function normaliseBaseUrl(raw: string): string {
   let url: URL;
   try {
@@ -27,6 +31,8 @@ export function normaliseBaseUrl(raw: string): string {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new LoctelliError('validation', 'The server address must start with https:// (or http:// for a server on this machine)', { inputErrors: { baseUrl: 'must be http(s)' } });
   }
+  const insecure = insecureServerUrlReason(raw);
+  if (insecure) throw new LoctelliError('validation', insecure, { inputErrors: { baseUrl: 'must be https:// (http:// only to this machine)' } });
   if (url.username || url.password) {
     throw new LoctelliError('validation', 'The server address must not contain a user name or password', { inputErrors: { baseUrl: 'must not contain credentials' } });
   }
@@ -38,6 +44,16 @@ export function normaliseBaseUrl(raw: string): string {
  * The profiles: the Local workspace (always there) plus any number of remote servers. Each profile's
  * cache and drafts live in `<userData>/profiles/<id>/`; its credentials in the vault under its id.
  */
+/**
+ * A stored remote profile whose address may no longer be used (added before plain http was refused, or
+ * edited on disk): the reason, thrown before any request, so its password and tokens are never sent.
+ */
+export function assertUsableServerUrl(baseUrl: string): string {
+  const insecure = insecureServerUrlReason(baseUrl);
+  if (insecure) throw new LoctelliError('not_allowed', `${insecure}. Remove this profile and add it again with its https:// address.`);
+  return baseUrl;
+}
+
 export class ProfileStore {
   constructor(
     private readonly store: KeyValueStore,

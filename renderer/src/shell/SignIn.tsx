@@ -49,7 +49,7 @@ export function SignIn({ session }: { session: Session }) {
         <div className="brand-mark signin-mark" aria-hidden="true">L</div>
         <h1 id="signin-title">Sign in to {session.profile.name}</h1>
         <p className="muted">{local ? 'The Local workspace runs on this computer.' : session.profile.baseUrl}</p>
-        {session.error ? <Notice kind="error" title="The Local workspace did not start">{session.error}</Notice> : null}
+        {session.error ? <Notice kind="error" title={local ? 'The Local workspace did not start' : 'This profile cannot be used'}>{session.error}</Notice> : null}
         {error ? <Notice kind="error">{error}</Notice> : null}
         {local ? null : (
           <>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import type { Theme } from '../../../../shared/ipc/schemas';
+import { insecureServerUrlReason } from '../../../../shared/server-url';
 import { loctelli } from '../../api/bridge';
 import { describeError, toIpcError } from '../../api/errors';
 import { toast } from '../../api/live';
@@ -41,6 +42,12 @@ function ProfilesSection() {
 
   const add = async (e: React.FormEvent) => {
     e.preventDefault();
+    // Said here at once; main refuses it too (the form is a convenience, not the guard).
+    const insecure = insecureServerUrlReason(url);
+    if (insecure) {
+      setError({ message: insecure, fields: { baseUrl: 'must be https:// (http:// only to this machine)' } });
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
@@ -82,6 +89,9 @@ function ProfilesSection() {
       toast('error', 'Could not sign out', describeError(err));
     }
   };
+
+  // Contract errors name the argument (`0/baseUrl`), the profile store's own checks the field.
+  const urlError = error?.fields['0/baseUrl'] ?? error?.fields.baseUrl;
 
   return (
     <section className="card" aria-labelledby="profiles-title">
@@ -132,8 +142,8 @@ function ProfilesSection() {
             </div>
             <div className="field grow">
               <label htmlFor="profile-url">Server URL</label>
-              <input id="profile-url" className="input" required type="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://integrations.example.com" />
-              {error?.fields['0/baseUrl'] ? <span className="field-error">{error.fields['0/baseUrl']}</span> : <span className="hint">Without the /api suffix.</span>}
+              <input id="profile-url" className="input" required type="url" aria-invalid={urlError ? true : undefined} value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://integrations.example.com" />
+              {urlError ? <span className="field-error">{urlError}</span> : <span className="hint">Without the /api suffix (https://, or http:// for a server on this machine).</span>}
             </div>
             <button type="submit" className="btn btn-primary" disabled={busy}>
               {busy ? <Spinner label="Adding" /> : <Icon name="plus" size={14} />} Add profile
