@@ -19,15 +19,19 @@ import { DraftStore, type DraftBaseSnapshot, type DraftTemplate } from './servic
 import { EmbeddedServer, embeddedDataDir, type StartServerFn } from './services/embedded-server';
 import type { KeyValueStore } from './services/kv-store';
 import { OfflineCache, type CacheEntry } from './services/offline-cache';
+import { ensurePrivateDir, tightenExisting } from './services/private-dir';
 import { assertUsableServerUrl, ProfileStore } from './services/profiles';
 import { SettingsStore } from './services/settings';
 import { CredentialVault, vaultNames } from './services/vault';
 
+const STORE_NAMES = ['settings', 'profiles', 'vault'] as const;
+export type StoreName = (typeof STORE_NAMES)[number];
+
 export interface ConsoleCoreOptions {
   userDataDir: string;
   cipher: Cipher;
-  /** electron-store in the app, JsonFileStore in Node. Names: settings, profiles, vault. */
-  openStore(name: 'settings' | 'profiles' | 'vault'): KeyValueStore;
+  /** electron-store in the app, JsonFileStore in Node: `<userData>/<name>.json`, created 0600. */
+  openStore(name: StoreName): KeyValueStore;
   runtime: 'electron' | 'browser-bridge';
   appVersion: string;
   platform?: string;
@@ -353,6 +357,9 @@ export class ConsoleCore {
 
   constructor(readonly opts: ConsoleCoreOptions) {
     this.bus.setMaxListeners(100);
+    // Tokens, the vault, drafts and cached data live here: the owner's alone, whatever made it or the umask.
+    ensurePrivateDir(opts.userDataDir, opts.logger);
+    tightenExisting(opts.userDataDir, { files: [...STORE_NAMES.map((n) => `${n}.json`), 'vault.key'], trees: ['profiles'] });
     this.settings = new SettingsStore(opts.openStore('settings'));
     this.vault = new CredentialVault(opts.cipher, opts.openStore('vault'), () => this.settings.insecureCredentialStorageAccepted());
     this.profiles = new ProfileStore(opts.openStore('profiles'), opts.userDataDir);

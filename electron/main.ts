@@ -6,16 +6,17 @@
  * from app://console with a strict CSP, navigation and new windows denied, permissions denied, https-only
  * external links, every IPC call checked for its sender frame and validated against the contract.
  */
-import { app, BrowserWindow, ipcMain, Notification, net, protocol, safeStorage, session, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Notification, net, protocol, safeStorage, session, shell, type WebContents } from 'electron';
 import Store from 'electron-store';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { METHOD_NAMES, channelOf, EVENT_CHANNEL } from '../shared/ipc/methods';
-import { createConsoleCore } from './core';
+import { createConsoleCore, type ConsoleCore } from './core';
 import { createDispatcher } from './ipc/dispatcher';
 import { createHandlers } from './ipc/handlers';
 import type { Cipher } from './services/cipher';
 import type { KeyValueStore } from './services/kv-store';
+import { PRIVATE_FILE_MODE } from './services/private-dir';
 import { resolveAppRequest, mimeOf } from './shell/app-protocol';
 import {
   APP_ORIGIN,
@@ -111,25 +112,33 @@ async function run() {
   });
 
   const stores = new Map<string, Store>();
-  const core = createConsoleCore({
-    userDataDir,
-    cipher: safeStorageCipher(),
-    openStore: (name) => {
-      let s = stores.get(name);
-      if (!s) {
-        s = new Store({ name, cwd: userDataDir, clearInvalidConfig: false });
-        stores.set(name, s);
-      }
-      return s as unknown as KeyValueStore;
-    },
-    runtime: 'electron',
-    appVersion: app.getVersion(),
-    openExternal: (url) => shell.openExternal(url),
-    notify: ({ title, body }) => {
-      if (Notification.isSupported()) new Notification({ title, body }).show();
-    },
-    logger,
-  });
+  let core: ConsoleCore;
+  try {
+    core = createConsoleCore({
+      userDataDir,
+      cipher: safeStorageCipher(),
+      openStore: (name) => {
+        let s = stores.get(name);
+        if (!s) {
+          s = new Store({ name, cwd: userDataDir, clearInvalidConfig: false, configFileMode: PRIVATE_FILE_MODE });
+          stores.set(name, s);
+        }
+        return s as unknown as KeyValueStore;
+      },
+      runtime: 'electron',
+      appVersion: app.getVersion(),
+      openExternal: (url) => shell.openExternal(url),
+      notify: ({ title, body }) => {
+        if (Notification.isSupported()) new Notification({ title, body }).show();
+      },
+      logger,
+    });
+  } catch (err) {
+    // E.g. a user-data folder other users can write, which the console cannot make private.
+    dialog.showErrorBox('Loctelli Integrations cannot start', (err as Error).message);
+    app.exit(1);
+    return;
+  }
   const dispatch = createDispatcher(createHandlers(core), {
     validateResults: !app.isPackaged,
     onRefused: (method, error, caller) => logger.warn({ method, code: error.code, caller: caller.description }, 'IPC call refused'),

@@ -9,6 +9,7 @@ import { createDispatcher, type Dispatch, type DispatcherOptions } from './ipc/d
 import { createHandlers } from './ipc/handlers';
 import { KeyFileCipher, type Cipher } from './services/cipher';
 import { JsonFileStore } from './services/kv-store';
+import { ensurePrivateDir } from './services/private-dir';
 
 export interface NodeHostOptions extends Partial<Omit<ConsoleCoreOptions, 'userDataDir'>> {
   userDataDir: string;
@@ -33,6 +34,8 @@ export function appVersion(): string {
 
 export function createNodeHost(opts: NodeHostOptions): NodeHost {
   const { userDataDir, credentialBackend, dispatcher, ...rest } = opts;
+  // Before the key file is written into it (the core checks again, for every host).
+  ensurePrivateDir(userDataDir, rest.logger);
   const cipher = rest.cipher ?? new KeyFileCipher({ keyFile: join(userDataDir, 'vault.key'), backend: credentialBackend });
   const core = createConsoleCore({
     runtime: 'browser-bridge',

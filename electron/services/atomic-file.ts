@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './private-dir';
 
 /** Temp files are `.<name>.<pid>.<random>.tmp` next to their target; readers skip them. */
 export const isTempFile = (name: string) => name.startsWith('.') && name.endsWith('.tmp');
@@ -25,9 +26,9 @@ function syncDirSync(dir: string) {
  */
 export async function writeFileAtomic(path: string, data: string | Buffer, opts: { mode?: number; durable?: boolean } = {}): Promise<void> {
   const durable = opts.durable ?? true;
-  await mkdir(dirname(path), { recursive: true });
+  await mkdir(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
   const tmp = tempPathFor(path);
-  const fh = await open(tmp, 'w', opts.mode ?? 0o600);
+  const fh = await open(tmp, 'w', opts.mode ?? PRIVATE_FILE_MODE);
   try {
     await fh.writeFile(data);
     if (durable) await fh.sync();
@@ -55,7 +56,7 @@ export async function writeFileAtomic(path: string, data: string | Buffer, opts:
 
 export function writeFileAtomicSync(path: string, data: string | Buffer, opts: { mode?: number } = {}): void {
   const tmp = tempPathFor(path);
-  const fd = openSync(tmp, 'w', opts.mode ?? 0o600);
+  const fd = openSync(tmp, 'w', opts.mode ?? PRIVATE_FILE_MODE);
   try {
     writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
     fsyncSync(fd);

@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFileAtomicSync } from './atomic-file';
+import { PRIVATE_DIR_MODE } from './private-dir';
 
 /**
  * What the credential vault needs to encrypt: Electron's `safeStorage` in the app (same method names),
@@ -37,7 +38,7 @@ export class KeyFileCipher implements Cipher {
         this.key = Buffer.from(readFileSync(opts.keyFile, 'utf8').trim(), 'base64');
         if (this.key.length !== 32) throw new Error(`${opts.keyFile} does not hold a 32-byte key`);
       } else {
-        mkdirSync(dirname(opts.keyFile), { recursive: true });
+        mkdirSync(dirname(opts.keyFile), { recursive: true, mode: PRIVATE_DIR_MODE });
         this.key = randomBytes(32);
         writeFileAtomicSync(opts.keyFile, this.key.toString('base64'), { mode: 0o600 });
       }

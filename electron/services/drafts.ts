@@ -6,6 +6,7 @@ import { LoctelliError } from '../../shared/ipc/errors';
 import type { Draft, DraftInput } from '../../shared/ipc/schemas';
 import { isTempFile, removeStaleTempFiles, writeFileAtomic } from './atomic-file';
 import { ConfigValidator } from './config-validation';
+import { PRIVATE_DIR_MODE } from './private-dir';
 
 /** Encrypts draft secrets: the credential vault. `seal` returns null when secrets must stay in memory. */
 export interface SecretSealer {
@@ -113,7 +114,7 @@ export class DraftStore {
   }
 
   private async write(rec: DraftRecord) {
-    await writeFileAtomic(this.file(rec.id), JSON.stringify(rec), { mode: 0o600, durable: true });
+    await writeFileAtomic(this.file(rec.id), JSON.stringify(rec), { durable: true });
   }
 
   async list(): Promise<Draft[]> {
@@ -223,7 +224,7 @@ export class DraftStore {
         createdAt: existing?.createdAt ?? now,
         updatedAt: now,
       };
-      await mkdir(this.opts.dir, { recursive: true });
+      await mkdir(this.opts.dir, { recursive: true, mode: PRIVATE_DIR_MODE });
       await this.write(rec);
       if (Object.keys(memory).length) this.memory.set(id, memory);
       else this.memory.delete(id);

@@ -7,6 +7,7 @@ import { hashPassword, verifyPassword } from '../../server/crypto/password';
 import { adminUsers } from '../../server/db/schema';
 import { createLogger } from '../../server/logging';
 import { startServer, type RunningServer, type StartOptions } from '../../server/start';
+import { ensurePrivateDir } from './private-dir';
 import { vaultNames, type CredentialVault } from './vault';
 
 export const LOCAL_ADMIN_EMAIL = 'local-admin@loctelli.local';
@@ -79,6 +80,8 @@ export class EmbeddedServer {
   }
 
   private async doStart(): Promise<string> {
+    // The server's database and key files: the owner's alone (checked here too, before the server starts).
+    ensurePrivateDir(this.opts.dataDir, this.opts.logger);
     let password = this.opts.vault.get(vaultNames.embeddedAdminPassword);
     if (!password) {
       password = randomBytes(24).toString('base64url');

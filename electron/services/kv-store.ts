@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFileAtomicSync } from './atomic-file';
+import { PRIVATE_DIR_MODE } from './private-dir';
 
 /**
  * A small persistent key → JSON value map. The app uses electron-store (same method names); Node
@@ -18,7 +19,7 @@ export class JsonFileStore implements KeyValueStore {
   private data: Record<string, unknown> = {};
 
   constructor(readonly path: string) {
-    mkdirSync(dirname(path), { recursive: true });
+    mkdirSync(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
     if (existsSync(path)) {
       try {
         const parsed = JSON.parse(readFileSync(path, 'utf8'));
