@@ -24,6 +24,14 @@ import { assertUsableServerUrl, ProfileStore } from './services/profiles';
 import { SettingsStore } from './services/settings';
 import { CredentialVault, vaultNames } from './services/vault';
 
+export interface Confirmation {
+  title: string;
+  message: string;
+  detail: string;
+  /** The label of the button (or the word) that confirms; the default answer is always no. */
+  confirmLabel: string;
+}
+
 const STORE_NAMES = ['settings', 'profiles', 'vault'] as const;
 export type StoreName = (typeof STORE_NAMES)[number];
 
@@ -37,6 +45,12 @@ export interface ConsoleCoreOptions {
   platform?: string;
   /** Opens an https URL in the user's browser (Electron shell.openExternal); absent in Node. */
   openExternal?(url: string): Promise<void>;
+  /**
+   * Asks the person, outside the renderer's reach, to confirm a weakening of the console's protection
+   * (storing credentials without a keyring): a native dialog in Electron, the terminal in dev:browser.
+   * Absent, nothing that needs a confirmation is done.
+   */
+  confirm?(question: Confirmation): Promise<boolean>;
   /** Desktop notification (sync failures). */
   notify?(n: { title: string; body: string }): void;
   /** The Local workspace's server: server/start.ts's startServer by default. */

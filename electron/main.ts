@@ -128,6 +128,13 @@ async function run() {
       runtime: 'electron',
       appVersion: app.getVersion(),
       openExternal: (url) => shell.openExternal(url),
+      // A native dialog, modal to the window: the renderer cannot answer it.
+      confirm: async ({ title, message, detail, confirmLabel }) => {
+        const parent = BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
+        const options = { type: 'warning' as const, title, message, detail, buttons: ['Cancel', confirmLabel], defaultId: 0, cancelId: 0, noLink: true };
+        const { response } = parent ? await dialog.showMessageBox(parent, options) : await dialog.showMessageBox(options);
+        return response === 1;
+      },
       notify: ({ title, body }) => {
         if (Notification.isSupported()) new Notification({ title, body }).show();
       },

@@ -9,8 +9,20 @@ import type { IntegrationTemplate } from '../../shared/api/templates';
 import type { Handlers } from '../../shared/ipc/contract';
 import { LoctelliError } from '../../shared/ipc/errors';
 import { LOCAL_PROFILE_ID, type SyncRun, type SyncRunPage, type SyncStarted } from '../../shared/ipc/schemas';
-import { canonical, type ConsoleCore } from '../core';
+import { canonical, type Confirmation, type ConsoleCore } from '../core';
 import { parseExternalUrl } from '../shell/security';
+
+export const INSECURE_STORAGE_QUESTION = (backend: string): Confirmation => ({
+  title: 'Store credentials without a keyring?',
+  message: 'Store sign-ins and draft secrets on disk without real protection?',
+  detail: `No OS keyring is available (backend "${backend}"). Stored this way, your refresh tokens and the Local workspace's password can be read by anyone who can read your files. Otherwise they are kept in memory only and you sign in again after each restart.`,
+  confirmLabel: 'Store them anyway',
+});
+
+async function confirmInsecureStorage(core: ConsoleCore, backend: string): Promise<boolean> {
+  if (!core.opts.confirm) return false;
+  return (await core.opts.confirm(INSECURE_STORAGE_QUESTION(backend))) === true;
+}
 
 /** Provider connection tests are bounded at 15 s on the server; leave room for the round trip. */
 const TEST_TIMEOUT_MS = 45_000;
@@ -225,6 +237,11 @@ export function createHandlers(core: ConsoleCore): Handlers {
         const status = core.vault.status();
         if (patch.acceptInsecureCredentialStorage && !status.canAcceptInsecure) {
           throw new LoctelliError('not_allowed', 'Credentials are already stored securely, or this system cannot store them at all');
+        }
+        // The renderer's call is a request, not the decision: main asks the person itself (a script in the
+        // renderer could otherwise turn the protection off alone). Turning it back on needs no question.
+        if (patch.acceptInsecureCredentialStorage && !(await confirmInsecureStorage(core, status.backend))) {
+          throw new LoctelliError('not_allowed', 'Storing credentials without a keyring was not confirmed: they stay in memory only');
         }
         core.settings.setInsecureCredentialStorageAccepted(patch.acceptInsecureCredentialStorage);
         core.vault.policyChanged();
