@@ -1,15 +1,13 @@
 import { EVENT_NAMES, METHOD_NAMES } from '../../shared/ipc/methods';
 
 export const BRIDGE_PREFIX = '/__loctelli';
-export const TOKEN_HEADER = 'x-loctelli-token';
-export const TOKEN_META = 'loctelli-bridge-token';
 
 /**
  * The browser side of the dev bridge, as plain JavaScript served at /__loctelli/bridge.js and loaded by
  * the page before the renderer's own scripts. It defines `window.loctelli` with the same methods as the
- * Electron preload (generated from the same method list), calling the bridge with the token the server
- * put in the page's <meta name="loctelli-bridge-token">, and receives pushes over Server-Sent Events
- * (read with fetch, so the token travels in a header, not in the URL).
+ * Electron preload (generated from the same method list). Its calls carry the bridge's session cookie
+ * (HttpOnly: this script never sees it) and the page's Origin; pushes arrive as Server-Sent Events read
+ * with a POST fetch (so that Origin is sent).
  */
 export function bridgeClientSource(): string {
   return `(function () {
@@ -17,18 +15,15 @@ export function bridgeClientSource(): string {
   var METHODS = ${JSON.stringify(METHOD_NAMES)};
   var EVENTS = ${JSON.stringify(EVENT_NAMES)};
   var PREFIX = ${JSON.stringify(BRIDGE_PREFIX)};
-  var HEADER = ${JSON.stringify(TOKEN_HEADER)};
-  var meta = document.querySelector('meta[name=${JSON.stringify(TOKEN_META).slice(1, -1)}]');
-  var token = meta ? meta.getAttribute('content') : '';
   var base = (window.__LOCTELLI_BRIDGE_BASE__ || '');
 
   function invoke(method, args) {
     while (args.length && args[args.length - 1] === undefined) args.pop();
     return fetch(base + PREFIX + '/rpc/' + encodeURIComponent(method), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [HEADER]: token },
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ args: args }),
-      credentials: 'omit',
+      credentials: 'same-origin',
       cache: 'no-store',
     }).then(function (res) {
       return res.json().catch(function () {
@@ -58,7 +53,7 @@ export function bridgeClientSource(): string {
     var retry = 500;
     (function connect() {
       if (stream !== controller) return;
-      fetch(base + PREFIX + '/events', { headers: { [HEADER]: token, accept: 'text/event-stream' }, signal: controller.signal, cache: 'no-store' })
+      fetch(base + PREFIX + '/events', { method: 'POST', headers: { accept: 'text/event-stream' }, credentials: 'same-origin', signal: controller.signal, cache: 'no-store' })
         .then(function (res) {
           if (!res.ok || !res.body) throw new Error('events ' + res.status);
           retry = 500;
