@@ -228,6 +228,7 @@ export async function run(args: BenchArgs) {
     context.setDefaultTimeout(120_000);
     await context.addInitScript(PAGE_HELPERS);
     const page = await context.newPage();
+    await page.goto(bridge.bootstrapUrl); // the bridge's one-time link: a session cookie for this context
     const problems = watchProblems(page);
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable');

@@ -1,12 +1,14 @@
 /**
  * Screenshots of every main screen in light and dark theme, into test-results/screenshots/.
- *   LOCTELLI_BRIDGE_URL=http://127.0.0.1:5190/ npx tsx e2e/screenshots.ts
- * (the console must be running: `npm run dev:browser -- --port 5190`).
+ *   LOCTELLI_BRIDGE_URL='http://127.0.0.1:5190/?bootstrap=…' npx tsx e2e/screenshots.ts
+ * (the console must be running: `npm run dev:browser -- --port 5190`; the one-time link is the one it
+ * printed, or a new one from pressing Enter in its terminal).
  */
 import { mkdirSync } from 'node:fs';
-import { launch, setTheme, watchProblems } from './support/browser';
+import { launch, openBridge, setTheme, watchProblems } from './support/browser';
 
-const url = process.env.LOCTELLI_BRIDGE_URL ?? 'http://127.0.0.1:5190/';
+const oneTimeUrl = process.env.LOCTELLI_BRIDGE_URL;
+if (!oneTimeUrl) throw new Error("Set LOCTELLI_BRIDGE_URL to the one-time link dev:browser printed (…/?bootstrap=…)");
 const out = 'test-results/screenshots';
 mkdirSync(out, { recursive: true });
 
@@ -25,7 +27,7 @@ const screens: [string, string][] = [
 const browser = await launch();
 const page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
 const problems = watchProblems(page);
-await page.goto(url);
+const url = await openBridge(page, oneTimeUrl);
 await page.getByRole('navigation', { name: 'Main' }).waitFor({ timeout: 60_000 });
 for (const theme of ['light', 'dark'] as const) {
   await setTheme(page, theme);

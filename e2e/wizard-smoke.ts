@@ -1,19 +1,21 @@
 /**
  * A real-stack walk through the setup wizard in Chromium (CSP enforced, real server on PGlite):
  * client-side validation at the field, then the connection test's answer, with screenshots.
- *   LOCTELLI_BRIDGE_URL=http://127.0.0.1:5190/ npx tsx e2e/wizard-smoke.ts
+ *   LOCTELLI_BRIDGE_URL='http://127.0.0.1:5190/?bootstrap=…' npx tsx e2e/wizard-smoke.ts
+ * (the one-time link `npm run dev:browser` printed, or a new one from pressing Enter in its terminal).
  */
 import { mkdirSync } from 'node:fs';
-import { launch, setTheme, watchProblems } from './support/browser';
+import { launch, openBridge, setTheme, watchProblems } from './support/browser';
 
-const url = process.env.LOCTELLI_BRIDGE_URL ?? 'http://127.0.0.1:5190/';
+const oneTimeUrl = process.env.LOCTELLI_BRIDGE_URL;
+if (!oneTimeUrl) throw new Error("Set LOCTELLI_BRIDGE_URL to the one-time link dev:browser printed (…/?bootstrap=…)");
 const out = 'test-results/screenshots';
 mkdirSync(out, { recursive: true });
 
 const browser = await launch();
 const page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
 const problems = watchProblems(page);
-await page.goto(url);
+await openBridge(page, oneTimeUrl);
 await page.getByRole('navigation', { name: 'Main' }).waitFor({ timeout: 60_000 });
 await setTheme(page, (process.env.THEME as 'light' | 'dark') ?? 'light');
 await page.getByRole('button', { name: 'Setup Integration' }).nth(1).click();

@@ -7,6 +7,19 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/**
+ * Signs a page in to the dev:browser bridge with the one-time link it printed
+ * (`LOCTELLI_BRIDGE_URL=http://127.0.0.1:PORT/?bootstrap=…`) and returns the console's clean URL, to which
+ * screens' fragments are appended (`${url}#/catalog`).
+ */
+export async function openBridge(page: Page, oneTimeUrl: string): Promise<string> {
+  const url = new URL(oneTimeUrl);
+  if (!url.searchParams.has('bootstrap')) throw new Error(`${oneTimeUrl} is not the one-time link dev:browser printed (LOCTELLI_BRIDGE_URL=…?bootstrap=…)`);
+  const res = await page.goto(oneTimeUrl);
+  if (!res?.ok()) throw new Error(`The one-time link was refused (${res?.status()}): it works once; press Enter in dev:browser's terminal for another`);
+  return `${url.origin}/`;
+}
+
 export async function launch(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
   return chromium.launch({

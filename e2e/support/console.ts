@@ -26,6 +26,8 @@ export async function openConsole(opts: { waitForShell?: boolean } = {}): Promis
   const browser = await launch();
   const context = await browser.newContext({ viewport: { width: 1360, height: 860 } });
   context.setDefaultTimeout(20_000);
+  // The bridge session the global setup got from dev:browser's one-time link (HttpOnly: pages cannot read it).
+  await context.addCookies([{ ...inject('bridgeCookie'), url, httpOnly: true, sameSite: 'Strict' }]);
   const page = await context.newPage();
   const problems = watchProblems(page);
   await page.goto(url);

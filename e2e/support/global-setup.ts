@@ -28,6 +28,11 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** The console served by dev:browser, e.g. http://127.0.0.1:41234/ */
     bridgeUrl: string;
+    /**
+     * The bridge session this setup got by opening dev:browser's one-time link (the setup launched it and
+     * read its terminal, as a person would): each scenario's fresh browser context starts with it.
+     */
+    bridgeCookie: { name: string; value: string };
     /** The remote team server (origin, without /api) and its super_admin. */
     remoteUrl: string;
     /** The Google service account key file a person would paste. */
@@ -89,9 +94,10 @@ export default async function setup(project: TestProject) {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     cleanups.push(() => stopChild(child));
-    const bridgeUrl = await bridgeUrlOf(child);
+    const { bridgeUrl, bridgeCookie } = await openBridgeSession(await bridgeUrlOf(child));
 
     project.provide('bridgeUrl', bridgeUrl);
+    project.provide('bridgeCookie', bridgeCookie);
     project.provide('remoteUrl', remote.url);
     project.provide('gaKeyFile', account.keyFile);
     console.log(`e2e: console at ${bridgeUrl}, remote server at ${remote.url} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
@@ -126,6 +132,15 @@ function bridgeUrlOf(child: ChildProcess): Promise<string> {
       reject(new Error(`dev:browser exited with ${code}:\n${out}\n${err}`));
     });
   });
+}
+
+/** Opens the one-time link once, as a browser would: the session cookie it sets, and the console's clean URL. */
+async function openBridgeSession(oneTimeUrl: string) {
+  const res = await fetch(oneTimeUrl, { redirect: 'manual' });
+  const [pair] = (res.headers.get('set-cookie') ?? '').split(';');
+  const at = pair.indexOf('=');
+  if (res.status !== 303 || at < 1) throw new Error(`dev:browser's one-time link answered ${res.status} without a session cookie`);
+  return { bridgeUrl: `${new URL(oneTimeUrl).origin}/`, bridgeCookie: { name: pair.slice(0, at), value: pair.slice(at + 1) } };
 }
 
 async function stopChild(child: ChildProcess) {
