@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { launch, openBridge, setTheme, watchProblems } from './support/browser';
 
 const oneTimeUrl = process.env.LOCTELLI_BRIDGE_URL;
-if (!oneTimeUrl) throw new Error("Set LOCTELLI_BRIDGE_URL to the one-time link dev:browser printed (…/?bootstrap=…)");
+if (!oneTimeUrl) throw new Error('Set LOCTELLI_BRIDGE_URL to the one-time link dev:browser printed (…/?bootstrap=…)');
 const out = 'test-results/screenshots';
 mkdirSync(out, { recursive: true });
 

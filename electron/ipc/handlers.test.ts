@@ -23,32 +23,51 @@ function basicText(confirm?: (q: Confirmation) => Promise<boolean>) {
 }
 
 describe('settings.set acceptInsecureCredentialStorage', () => {
-  it('the renderer\'s call alone does not enable it: without a way to ask the person, it is refused', async () => {
+  it("the renderer's call alone does not enable it: without a way to ask the person, it is refused", async () => {
     const { host, onDisk } = basicText();
     const r = await host.dispatch('settings.set', accept(true), trusted);
-    expect(r).toMatchObject({ ok: false, error: { code: 'not_allowed', message: expect.stringMatching(/not confirmed/) } });
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'not_allowed', message: expect.stringMatching(/not confirmed/) },
+    });
     expect(host.core.vault.mode()).toBe('memory_only');
     expect(onDisk()).toBe(false);
     await host.core.stop();
   });
 
-  it('asks main\'s confirm (default no), enables it only on yes, and turning it off needs no question', async () => {
+  it("asks main's confirm (default no), enables it only on yes, and turning it off needs no question", async () => {
     const asked: Confirmation[] = [];
     let answer = false;
     const { host, onDisk } = basicText(async (q) => {
       asked.push(q);
       return answer;
     });
-    expect(await host.dispatch('settings.set', accept(true), trusted)).toMatchObject({ ok: false, error: { code: 'not_allowed' } });
+    expect(await host.dispatch('settings.set', accept(true), trusted)).toMatchObject({
+      ok: false,
+      error: { code: 'not_allowed' },
+    });
     expect(host.core.vault.mode()).toBe('memory_only');
-    expect(asked).toEqual([{ title: 'Store credentials without a keyring?', message: expect.any(String), detail: expect.stringMatching(/basic_text.*anyone who can read your files/), confirmLabel: 'Store them anyway' }]);
+    expect(asked).toEqual([
+      {
+        title: 'Store credentials without a keyring?',
+        message: expect.any(String),
+        detail: expect.stringMatching(/basic_text.*anyone who can read your files/),
+        confirmLabel: 'Store them anyway',
+      },
+    ]);
 
     answer = true;
-    expect(await host.dispatch('settings.set', accept(true), trusted)).toMatchObject({ ok: true, value: { credentialStorage: { mode: 'basic_text_accepted' } } });
+    expect(await host.dispatch('settings.set', accept(true), trusted)).toMatchObject({
+      ok: true,
+      value: { credentialStorage: { mode: 'basic_text_accepted' } },
+    });
     expect(onDisk()).toBe(true);
     expect(asked).toHaveLength(2);
 
-    expect(await host.dispatch('settings.set', accept(false), trusted)).toMatchObject({ ok: true, value: { credentialStorage: { mode: 'memory_only' } } });
+    expect(await host.dispatch('settings.set', accept(false), trusted)).toMatchObject({
+      ok: true,
+      value: { credentialStorage: { mode: 'memory_only' } },
+    });
     expect(onDisk()).toBe(false);
     expect(asked).toHaveLength(2);
     // A theme change alongside is not a question either.

@@ -35,9 +35,12 @@ export function ensurePrivateDir(dir: string, logger?: Logger): void {
   }
   mode = statSync(dir).mode;
   if (mode & GROUP_OR_WORLD_WRITE) {
-    throw new Error(`${dir} is writable by other users (mode ${octal(mode)}) and could not be made private${why}. Run: chmod 700 "${dir}" (as its owner), or choose another folder.`);
+    throw new Error(
+      `${dir} is writable by other users (mode ${octal(mode)}) and could not be made private${why}. Run: chmod 700 "${dir}" (as its owner), or choose another folder.`,
+    );
   }
-  if (mode & GROUP_OR_WORLD) logger?.warn({ dir, mode: octal(mode) }, `${dir} is readable by other users and could not be made private${why}`);
+  if (mode & GROUP_OR_WORLD)
+    logger?.warn({ dir, mode: octal(mode) }, `${dir} is readable by other users and could not be made private${why}`);
 }
 
 /**

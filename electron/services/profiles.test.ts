@@ -19,13 +19,29 @@ describe('remote profile addresses', () => {
     const host = createNodeHost({ userDataDir: mkdtempSync(join(tmpdir(), 'loctelli-profiles-')) });
     for (const url of ['http://integrations.example.com', 'http://192.168.1.20:3000/api']) {
       const r = await host.dispatch('profiles.add', [{ name: 'Team', baseUrl: url }], trusted);
-      expect(r).toMatchObject({ ok: false, error: { code: 'validation', message: expect.stringMatching(/unencrypted: use https:\/\//), inputErrors: { baseUrl: expect.stringMatching(/https/) } } });
+      expect(r).toMatchObject({
+        ok: false,
+        error: {
+          code: 'validation',
+          message: expect.stringMatching(/unencrypted: use https:\/\//),
+          inputErrors: { baseUrl: expect.stringMatching(/https/) },
+        },
+      });
     }
-    for (const url of ['https://integrations.example.com/api/', 'http://127.0.0.1:3000', 'http://localhost:3000', 'http://[::1]:3000']) {
-      expect(await host.dispatch('profiles.add', [{ name: 'ok', baseUrl: url }], trusted), url).toMatchObject({ ok: true });
+    for (const url of [
+      'https://integrations.example.com/api/',
+      'http://127.0.0.1:3000',
+      'http://localhost:3000',
+      'http://[::1]:3000',
+    ]) {
+      expect(await host.dispatch('profiles.add', [{ name: 'ok', baseUrl: url }], trusted), url).toMatchObject({
+        ok: true,
+      });
     }
     expect(normaliseBaseUrl('https://integrations.example.com/api/')).toBe('https://integrations.example.com');
-    expect((await host.dispatch('profiles.list', [], trusted)) as { value: { profiles: unknown[] } }).toMatchObject({ value: { profiles: { length: 5 } } });
+    expect((await host.dispatch('profiles.list', [], trusted)) as { value: { profiles: unknown[] } }).toMatchObject({
+      value: { profiles: { length: 5 } },
+    });
     await host.core.stop();
   });
 
@@ -33,23 +49,38 @@ describe('remote profile addresses', () => {
     const userDataDir = mkdtempSync(join(tmpdir(), 'loctelli-profiles-'));
     // As an older console (or a hand edit) left it.
     const stored = new JsonFileStore(join(userDataDir, 'profiles.json'));
-    stored.set('profiles', [{ id: 'local', name: 'Local workspace', kind: 'local', baseUrl: null, admin: null }, { id: 'pold', name: 'Old team', kind: 'remote', baseUrl: 'http://10.255.255.1:3000', admin: null }]);
+    stored.set('profiles', [
+      { id: 'local', name: 'Local workspace', kind: 'local', baseUrl: null, admin: null },
+      { id: 'pold', name: 'Old team', kind: 'remote', baseUrl: 'http://10.255.255.1:3000', admin: null },
+    ]);
     stored.set('activeId', 'pold');
     // Removing the active profile starts the Local workspace: not needed here.
-    const host = createNodeHost({ userDataDir, startServer: async () => Promise.reject(new Error('not in this test')) });
+    const host = createNodeHost({
+      userDataDir,
+      startServer: async () => Promise.reject(new Error('not in this test')),
+    });
     host.core.vault.set(vaultNames.refreshToken('pold'), 'a-stored-refresh-token');
 
     const session = await host.dispatch('auth.getSession', [], trusted);
-    expect(session).toMatchObject({ ok: true, value: { state: 'signed_out', error: expect.stringMatching(/unencrypted.*Remove this profile and add it again/) } });
+    expect(session).toMatchObject({
+      ok: true,
+      value: { state: 'signed_out', error: expect.stringMatching(/unencrypted.*Remove this profile and add it again/) },
+    });
     const signIn = await host.dispatch('auth.signIn', [{ email: 'a@b.test', password: 'a-password-1234' }], trusted);
-    expect(signIn).toMatchObject({ ok: false, error: { code: 'not_allowed', message: expect.stringMatching(/http:\/\/ to 10\.255\.255\.1/) } });
+    expect(signIn).toMatchObject({
+      ok: false,
+      error: { code: 'not_allowed', message: expect.stringMatching(/http:\/\/ to 10\.255\.255\.1/) },
+    });
     const list = await host.dispatch('subaccounts.list', [], trusted);
     expect(list).toMatchObject({ ok: false, error: { code: 'not_allowed' } });
     // Refused before the network: no request was counted, and the refresh token is still there (not spent).
     expect(host.core.runtime('pold').client.stats.requests).toBe(0);
     expect(host.core.vault.get(vaultNames.refreshToken('pold'))).toBe('a-stored-refresh-token');
     // It can still be removed.
-    expect(await host.dispatch('profiles.remove', ['pold'], trusted)).toMatchObject({ ok: true, value: { activeId: 'local' } });
+    expect(await host.dispatch('profiles.remove', ['pold'], trusted)).toMatchObject({
+      ok: true,
+      value: { activeId: 'local' },
+    });
     await host.core.stop();
   });
 });

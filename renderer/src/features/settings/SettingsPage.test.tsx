@@ -9,7 +9,13 @@ let fake: Fake;
 beforeEach(() => {
   fake = createFake();
   fake.install();
-  fake.override('profiles.add', async (input: AddProfileInput) => ({ id: 'p1', name: input.name, kind: 'remote', baseUrl: input.baseUrl, signedInAs: null }));
+  fake.override('profiles.add', async (input: AddProfileInput) => ({
+    id: 'p1',
+    name: input.name,
+    kind: 'remote',
+    baseUrl: input.baseUrl,
+    signedInAs: null,
+  }));
 });
 afterEach(cleanup);
 
@@ -23,7 +29,9 @@ describe('settings: adding a remote server', () => {
   it('refuses plain http to another machine with a clear message, without sending anything to main', async () => {
     renderInApp(<SettingsPage />);
     addProfile('Team', 'http://integrations.example.com');
-    expect(await screen.findByText(/would send your password and session tokens unencrypted: use https:\/\//)).toBeTruthy();
+    expect(
+      await screen.findByText(/would send your password and session tokens unencrypted: use https:\/\//),
+    ).toBeTruthy();
     expect(screen.getByText('must be https:// (http:// only to this machine)')).toBeTruthy();
     expect(screen.getByLabelText('Server URL').getAttribute('aria-invalid')).toBe('true');
     expect(fake.callsOf('profiles.add')).toEqual([]);
@@ -35,12 +43,19 @@ describe('settings: adding a remote server', () => {
     await waitFor(() => expect(fake.callsOf('profiles.add')).toHaveLength(1));
     addProfile('Dev', 'http://127.0.0.1:3000');
     await waitFor(() => expect(fake.callsOf('profiles.add')).toHaveLength(2));
-    expect(fake.callsOf('profiles.add').map(([i]) => (i as AddProfileInput).baseUrl)).toEqual(['https://integrations.example.com', 'http://127.0.0.1:3000']);
+    expect(fake.callsOf('profiles.add').map(([i]) => (i as AddProfileInput).baseUrl)).toEqual([
+      'https://integrations.example.com',
+      'http://127.0.0.1:3000',
+    ]);
   });
 
-  it('shows main\'s refusal of the address under the field', async () => {
+  it("shows main's refusal of the address under the field", async () => {
     fake.override('profiles.add', async () => {
-      throw { code: 'validation', message: 'The server address must not contain a user name or password', inputErrors: { baseUrl: 'must not contain credentials' } };
+      throw {
+        code: 'validation',
+        message: 'The server address must not contain a user name or password',
+        inputErrors: { baseUrl: 'must not contain credentials' },
+      };
     });
     renderInApp(<SettingsPage />);
     addProfile('Team', 'https://u:p@integrations.example.com');
