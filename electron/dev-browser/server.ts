@@ -195,7 +195,8 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
     if (path.startsWith(BRIDGE_PREFIX)) return send(res, 404, 'Not found', 'text/plain; charset=utf-8');
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed', 'text/plain; charset=utf-8');
 
-    if (url.searchParams.has(BOOTSTRAP_PARAM)) {
+    // GET only: a HEAD (link previews, prefetchers) must not spend the code.
+    if (url.searchParams.has(BOOTSTRAP_PARAM) && req.method === 'GET') {
       const session = exchange(url.searchParams.get(BOOTSTRAP_PARAM));
       if (!session) return send(res, 403, SIGN_IN_PAGE.replace('<h1>Open the console with its one-time link</h1>', '<h1>This one-time link was used already, has expired or is wrong</h1>'), 'text/html; charset=utf-8');
       // The code leaves the address bar (and the history) at once; the fragment (#/screen) is kept by the browser.
