@@ -14,6 +14,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type { CredentialHealth, ProviderWarning } from '../../shared/api/integrations';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const createdAt = () => ts('created_at').notNull().defaultNow();
@@ -142,6 +143,10 @@ export const integrations = pgTable(
     syncPausedReason: text('sync_paused_reason'),
     /** Webhook deliveries are accepted only from these CIDRs when the list is not empty. */
     webhookAllowedCidrs: jsonb('webhook_allowed_cidrs').$type<string[]>().notNull().default([]),
+    /** shared/api/integrations.ts CredentialHealth (timestamps as ISO strings); null until a test or sync looked. */
+    credentialHealth: jsonb('credential_health').$type<CredentialHealth>(),
+    /** shared/api/integrations.ts ProviderWarning[] from the last test or sync. */
+    providerWarnings: jsonb('provider_warnings').$type<ProviderWarning[]>().notNull().default([]),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     createdByAdminId: integer('created_by_admin_id')

@@ -24,7 +24,7 @@ describe('response serializer', () => {
       id: 1, subAccountId: 2, subAccountName: 'Acme', integrationTemplateId: 3, template: { name: 'GoHighLevel', displayName: 'GoHighLevel CRM', category: 'CRM' },
       name: 'Acme GHL', description: null, isActive: true, config: { locationId: 'Loc1' }, secretFieldsSet: ['apiKey'], status: 'active',
       lastSyncAt: at, errorMessage: null, hasWebhookSecret: false, webhookPath: '/api/webhooks/1', webhookAllowedCidrs: [], syncIntervalMinutes: null,
-      effectiveSyncIntervalMinutes: 60, nextSyncAt: null, consecutiveFailures: 0, syncPausedReason: null, version: 1, createdAt: at, updatedAt: at, createdByAdminId: 1,
+      effectiveSyncIntervalMinutes: 60, nextSyncAt: null, consecutiveFailures: 0, syncPausedReason: null, credentialHealth: null, warnings: [], version: 1, createdAt: at, updatedAt: at, createdByAdminId: 1,
       secrets: 'sealed-must-not-appear',
       ...over,
     });

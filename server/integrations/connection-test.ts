@@ -22,7 +22,7 @@ export async function runConnectionTest(
   template: TemplateLike,
   config: Record<string, unknown>,
   timeoutMs = CONNECTION_TEST_TIMEOUT_MS,
-): Promise<TestResult & { status: ConnectionTestOutcome['status'] }> {
+): Promise<TestResult & Pick<ConnectionTestOutcome, 'status' | 'health'>> {
   const handler = ctx.handlers.get(template.name);
   if (!handler) {
     throw unprocessable(`No connection handler is installed for the "${template.displayName}" template (${template.name}); it can be stored but not tested or synced`);
@@ -47,6 +47,6 @@ export async function runConnectionTest(
 export async function testUnsavedConfig(ctx: AppContext, template: TemplateLike, incoming: Record<string, unknown>): Promise<TestResult> {
   const { effective } = prepareConfig(ctx.keyring, template.configSchema, incoming);
   assertValidConfig(template, effective, ctx.handlers.get(template.name));
-  const { status: _status, ...result } = await runConnectionTest(ctx, template, effective);
+  const { status: _status, health: _health, ...result } = await runConnectionTest(ctx, template, effective);
   return result;
 }

@@ -38,6 +38,7 @@ async function builtFromColumns(id: number): Promise<Record<string, unknown>> {
          i.webhook_allowed_cidrs as "webhookAllowedCidrs", i.sync_interval_minutes as "syncIntervalMinutes",
          nullif(coalesce(i.sync_interval_minutes, t.default_sync_interval_minutes), 0) as "effectiveSyncIntervalMinutes",
          ${iso('i.next_sync_at')} as "nextSyncAt", i.consecutive_failures as "consecutiveFailures", i.sync_paused_reason as "syncPausedReason",
+         i.credential_health as "credentialHealth", i.provider_warnings as "warnings",
          i.version, ${iso('i.created_at')} as "createdAt", ${iso('i.updated_at')} as "updatedAt", i.created_by_admin_id as "createdByAdminId") x
      where i.id = $1`,
     [id, SECRET_PLACEHOLDER],

@@ -22,6 +22,7 @@ import type { Db } from '../db/connect';
 import { integrationTemplates, integrations, subAccounts } from '../db/schema';
 import { badRequest, conflict, notFound } from '../http/errors';
 import { runConnectionTest } from '../integrations/connection-test';
+import { nextHealth } from '../integrations/credential-health';
 import { decodeListCursor } from '../integrations/list-order';
 import { countIntegrations, findIntegration, listIntegrationsPage } from '../integrations/queries';
 import { integrationSummary } from '../integrations/summary';
@@ -244,11 +245,15 @@ export const integrationsPlugin: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const { integration, template } = await loadOwned(db, req.admin, req.params.id);
       const config = revealConfig(keyring, integration.config, integration.secrets);
-      const { status, ...result } = await runConnectionTest(app.ctx, template, config);
+      const { status, health, ...result } = await runConnectionTest(app.ctx, template, config);
+      const verdict = result.ok ? 'ok' : status === 'disconnected' ? 'disconnected' : 'failed';
       await db
         .update(integrations)
         // A successful test is proof the connection works again: it also resumes paused scheduled syncs.
-        .set({ status, errorMessage: result.ok ? null : result.message, updatedAt: sql`now()`, ...(result.ok ? { syncPausedReason: null, consecutiveFailures: 0 } : {}) })
+        .set({
+          status, errorMessage: result.ok ? null : result.message, updatedAt: sql`now()`, ...(result.ok ? { syncPausedReason: null, consecutiveFailures: 0 } : {}),
+          ...nextHealth(integration, health, verdict, new Date()),
+        })
         .where(eq(integrations.id, integration.id));
       return result;
     },

@@ -1,4 +1,14 @@
 import type { ApiErrorDetail } from '../../shared/api/common';
+import type { CredentialHealth, ProviderWarning } from '../../shared/api/integrations';
+
+/**
+ * What a test or sync learnt about the integration's credential and the provider's view of our calls; stored on the
+ * integration. A handler that reports no credential (static keys) gets a static_key record from the caller.
+ */
+export interface ProviderHealthReport {
+  credential?: CredentialHealth | null;
+  warnings?: ProviderWarning[];
+}
 
 /** What a connection test found, written for a person; `details` says what was reached. */
 export interface ConnectionTestOutcome {
@@ -7,6 +17,7 @@ export interface ConnectionTestOutcome {
   details: Record<string, unknown>;
   /** The integration status this outcome implies (credentials rejected → disconnected). */
   status: 'active' | 'error' | 'disconnected';
+  health?: ProviderHealthReport;
 }
 
 export interface HandlerCallContext {
@@ -45,6 +56,7 @@ export interface SyncSummary {
   fetched: Record<string, number>;
   /** Provider-specific notes: "3 calendars, window 2026-11-01..2026-12-01". */
   notes?: string[];
+  health?: ProviderHealthReport;
 }
 
 export interface WebhookRequest {

@@ -6,8 +6,9 @@ import type { AppContext } from '../context';
 import { errorSummary, isDatabaseUnavailable, isForeignKeyViolation, whileDatabaseUnavailable } from '../db/errors';
 import { integrationTemplates, integrations, syncRuns, type SyncErrorInfo } from '../db/schema';
 import { revealConfig } from '../integrations/secrets';
+import { nextHealth } from '../integrations/credential-health';
 import { ProviderError } from '../providers/errors';
-import type { SyncProgress } from '../providers/registry';
+import type { ProviderHealthReport, SyncProgress } from '../providers/registry';
 import { retryDelayMs } from './backoff';
 import { QUEUES } from './job-queue';
 import { addCounts, removeRecords, upsertRecords, type UpsertCounts } from './records';
@@ -234,7 +235,7 @@ export class SyncEngine {
           void beat().catch(() => {});
         },
       });
-      await this.finish(run, row.integration, { counts, notes: summary.notes ?? [], progress }, null);
+      await this.finish(run, row.integration, { counts, notes: summary.notes ?? [], progress, health: summary.health }, null);
     } catch (err) {
       const info = classify(err, controller.signal.aborted, this.options.attemptTimeoutMs);
       const attempts = run.attempts;
@@ -261,7 +262,7 @@ export class SyncEngine {
   private async finish(
     run: RunRow,
     integration: typeof integrations.$inferSelect,
-    result: { counts: RunRow['counts']; notes: string[]; progress?: SyncProgress },
+    result: { counts: RunRow['counts']; notes: string[]; progress?: SyncProgress; health?: ProviderHealthReport },
     error: SyncErrorInfo | null,
     disconnected = false,
   ) {
@@ -279,7 +280,7 @@ export class SyncEngine {
       if (!error) {
         await tx
           .update(integrations)
-          .set({ lastSyncAt: sql`now()`, errorMessage: null, status: 'active', consecutiveFailures: 0, syncPausedReason: null, nextSyncAt })
+          .set({ lastSyncAt: sql`now()`, errorMessage: null, status: 'active', consecutiveFailures: 0, syncPausedReason: null, nextSyncAt, ...nextHealth(integration, result.health, 'ok', new Date()) })
           .where(eq(integrations.id, integration.id));
       } else {
         const failures = integration.consecutiveFailures + 1;
@@ -289,6 +290,7 @@ export class SyncEngine {
           .set({
             status: disconnected ? 'disconnected' : 'error',
             errorMessage: error.message,
+            ...(disconnected ? nextHealth(integration, undefined, 'disconnected', new Date()) : {}),
             consecutiveFailures: failures,
             nextSyncAt,
             ...(pause ? { syncPausedReason: `Scheduled syncs paused after ${failures} failed syncs in a row (last: ${error.message}). A successful manual sync or connection test resumes them.` } : {}),

@@ -8,6 +8,30 @@ import { Id, IntegrationStatus, NullableTimestamp, StatusCounts, Timestamp } fro
  */
 export const IntegrationConfig = Type.Record(Type.String(), Type.Unknown());
 
+/**
+ * What is known of an integration's credential: a static key (GoHighLevel Private Integration Token, Google service
+ * account key, a Meta token that never expires) works until someone revokes it; an expiring token (a Meta user token,
+ * ~60 days) stops on `expiresAt`. Recorded by each connection test and sync.
+ */
+export const CredentialHealth = Type.Object({
+  kind: Type.Union([Type.Literal('static_key'), Type.Literal('expiring_token')]),
+  expiresAt: NullableTimestamp,
+  /** Meta: when the app's access to the user's data ends (data_access_expires_at), even if the token lives on. */
+  dataAccessExpiresAt: NullableTimestamp,
+  lastVerifiedAt: NullableTimestamp,
+  /** The provider's word on validity; null when it was not asked. */
+  valid: Type.Union([Type.Boolean(), Type.Null()]),
+  /** Permissions the credential carries, when the provider tells. */
+  scopes: Type.Union([Type.Array(Type.String()), Type.Null()]),
+  /** Permissions the integration's config needs that the credential lacks. */
+  missingScopes: Type.Array(Type.String()),
+});
+export type CredentialHealth = Static<typeof CredentialHealth>;
+
+/** Something the provider said about the last call that needs a person's eye (e.g. Meta upgraded an expired API version). */
+export const ProviderWarning = Type.Object({ code: Type.String(), message: Type.String(), at: Timestamp });
+export type ProviderWarning = Static<typeof ProviderWarning>;
+
 export const Integration = Type.Object({
   id: Id,
   subAccountId: Id,
@@ -35,6 +59,10 @@ export const Integration = Type.Object({
   consecutiveFailures: Type.Integer(),
   /** Why scheduled syncs are paused (after repeated failures), or null. */
   syncPausedReason: Type.Union([Type.String(), Type.Null()]),
+  /** Null until a test or sync has looked at the credential. */
+  credentialHealth: Type.Union([CredentialHealth, Type.Null()]),
+  /** What the provider warned about on the last test or sync (replaced each time). */
+  warnings: Type.Array(ProviderWarning),
   version: Type.Integer({ minimum: 1 }),
   createdAt: Timestamp,
   updatedAt: Timestamp,

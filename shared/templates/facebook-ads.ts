@@ -6,7 +6,7 @@ export const facebookAds: BuiltInTemplate = {
   description: 'Pull campaigns, daily ad insights and lead form submissions from a Facebook ad account.',
   category: 'Advertising',
   icon: 'facebook',
-  apiVersion: 'v21.0',
+  apiVersion: 'v27.0',
   // Insights are daily figures that Meta keeps revising; a few refreshes a day are plenty.
   defaultSyncIntervalMinutes: 360,
   configSchema: {

@@ -60,6 +60,8 @@ export function integration(patch: Partial<Integration> = {}): Integration {
     nextSyncAt: null,
     consecutiveFailures: 0,
     syncPausedReason: null,
+    credentialHealth: null,
+    warnings: [],
     version: 3,
     createdAt: now,
     updatedAt: now,

@@ -1,11 +1,13 @@
 import { createHmac } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ProviderError } from '../errors';
+import { assertUsableApiVersion, versionWarningMessage } from './api-version';
 import { DEFAULT_THROTTLE_WAIT_MS, extractGraphError, mapGraphError, throttleHintMs } from './graph-errors';
 import { parseUsageHeaders, slowdownDelayMs, type GraphUsage } from './usage-headers';
 
 export const DEFAULT_GRAPH_BASE_URL = 'https://graph.facebook.com';
-export const DEFAULT_GRAPH_API_VERSION = 'v21.0';
+/** Used only when a template has no apiVersion; keep it on a live version of shared/meta-api-versions.ts. */
+export const DEFAULT_GRAPH_API_VERSION = 'v27.0';
 export const DEFAULT_GRAPH_TIMEOUT_MS = 15_000;
 /** A runaway cursor chain must end; 2,000 pages of 100 is far beyond any real ad account. */
 const MAX_PAGES = 2_000;
@@ -53,6 +55,13 @@ export interface GraphClientOptions {
   retry: RetryPolicy;
   /** Told before every wait, so a sync can say why it is pausing. */
   onWait?: (ms: number, reason: string) => void;
+  /** Clock for the version table (default: now). */
+  now?: () => Date;
+}
+
+/** Per-call overrides: another token for this one call (the app token for debug_token). */
+export interface CallOptions {
+  accessToken?: string;
 }
 
 export interface GraphStats {
@@ -60,6 +69,11 @@ export interface GraphStats {
   throttled: number;
   waitedMs: number;
   peakUsagePct: number;
+  /**
+   * The first X-Ad-Api-Version-Warning seen, as a message: Meta ran the call on a newer version than asked for
+   * because ours expired (Marketing API version auto-upgrade, developers.facebook.com blog 2024-04-16).
+   */
+  versionWarning?: string;
 }
 
 type GraphObject = Record<string, unknown>;
@@ -78,15 +92,16 @@ export class GraphClient {
 
   constructor(private readonly o: GraphClientOptions) {
     if (!/^v\d+\.\d+$/.test(o.apiVersion)) {
-      throw new ProviderError({ origin: 'config', type: 'invalid_config', retryable: false, message: `The template's Graph API version "${o.apiVersion}" is not of the form v21.0` });
+      throw new ProviderError({ origin: 'config', type: 'invalid_config', retryable: false, message: `The template's Graph API version "${o.apiVersion}" is not of the form v27.0` });
     }
+    assertUsableApiVersion(o.apiVersion, (o.now ?? (() => new Date()))());
     this.base = new URL(o.baseUrl.endsWith('/') ? o.baseUrl : `${o.baseUrl}/`);
     if (o.appSecret) this.appSecretProof = createHmac('sha256', o.appSecret).update(o.accessToken).digest('hex');
   }
 
   /** GET /{version}/{path}: `what` names the object for messages ("ad account 123"). */
-  async get<T extends GraphObject = GraphObject>(path: string, params: Record<string, string>, what: string): Promise<T> {
-    return (await this.getUrl(this.buildUrl(path, params), what)) as T;
+  async get<T extends GraphObject = GraphObject>(path: string, params: Record<string, string>, what: string, call: CallOptions = {}): Promise<T> {
+    return (await this.getUrl(this.buildUrl(path, params), what, call)) as T;
   }
 
   /** Follows Graph's cursor paging (`paging.next`) and yields each page's `data`. */
@@ -135,8 +150,9 @@ export class GraphClient {
     return url;
   }
 
-  private async getUrl(url: URL, what: string): Promise<GraphObject> {
-    if (this.appSecretProof) url.searchParams.set('appsecret_proof', this.appSecretProof);
+  private async getUrl(url: URL, what: string, call: CallOptions = {}): Promise<GraphObject> {
+    // An app token needs no proof (the proof is of the user token, and the app token already holds the secret).
+    if (this.appSecretProof && !call.accessToken) url.searchParams.set('appsecret_proof', this.appSecretProof);
     const policy = this.o.retry;
     for (let attempt = 0; ; attempt++) {
       if (this.pendingSlowdownMs > 0) {
@@ -145,7 +161,7 @@ export class GraphClient {
         await this.wait(ms, `usage at ${Math.round(this.stats.peakUsagePct)}%`);
       }
       try {
-        return await this.send(url, what);
+        return await this.send(url, what, call.accessToken ?? this.o.accessToken);
       } catch (err) {
         if (!(err instanceof ProviderError)) throw err;
         let waitMs: number | null = null;
@@ -174,7 +190,7 @@ export class GraphClient {
     if (this.o.signal.aborted) throw cancelled();
   }
 
-  private async send(url: URL, what: string): Promise<GraphObject> {
+  private async send(url: URL, what: string, token: string): Promise<GraphObject> {
     if (this.o.signal.aborted) throw cancelled();
     const timeout = AbortSignal.timeout(this.o.timeoutMs);
     const signal = AbortSignal.any([this.o.signal, timeout]);
@@ -193,7 +209,7 @@ export class GraphClient {
     let text: string;
     try {
       res = await fetch(url, {
-        headers: { Authorization: `Bearer ${this.o.accessToken}`, Accept: 'application/json' },
+        headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
         signal,
         redirect: 'error',
       });
@@ -204,6 +220,8 @@ export class GraphClient {
 
     const usage = parseUsageHeaders(res.headers);
     this.noteUsage(usage);
+    const upgraded = res.headers.get('x-ad-api-version-warning');
+    if (upgraded && !this.stats.versionWarning) this.stats.versionWarning = versionWarningMessage(this.o.apiVersion, upgraded);
     let body: unknown;
     let parsed = true;
     try {
@@ -213,9 +231,11 @@ export class GraphClient {
     }
     const graphError = parsed ? extractGraphError(body) : undefined;
     if (graphError) {
-      const err = mapGraphError(graphError, res.status, usage, what);
-      // Messages reach people and logs; make sure Graph never echoed the token into one.
-      if (err.message.includes(this.o.accessToken)) err.message = err.message.split(this.o.accessToken).join('[token]');
+      const err = mapGraphError(graphError, res.status, usage, what, this.o.apiVersion);
+      // Messages reach people and logs; make sure Graph never echoed a token (or the app secret in an app token) into one.
+      for (const secret of [this.o.accessToken, token, this.o.appSecret]) {
+        if (secret && err.message.includes(secret)) err.message = err.message.split(secret).join('[token]');
+      }
       if (err.type === 'rate_limited') {
         this.stats.throttled++;
         this.lastThrottleHintMs = throttleHintMs(graphError.code, usage);

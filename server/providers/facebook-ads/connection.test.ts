@@ -11,13 +11,13 @@ afterEach(async () => {
   await fake.close();
 });
 
-const call = (apiVersion = 'v21.0') => ({ signal: new AbortController().signal, apiVersion });
+const call = (apiVersion = 'v27.0') => ({ signal: new AbortController().signal, apiVersion });
 
 describe('testConnection against the fake Graph API', () => {
   it('reports the ad account and Page it reached', async () => {
     const handler = createFacebookAdsHandler({ baseUrl: fake.url });
     const outcome = await handler.testConnection(fakeConfig({ pageId: FAKE.pageId }), call());
-    expect(outcome).toEqual({
+    expect(outcome).toMatchObject({
       ok: true,
       status: 'active',
       message: 'Connected to ad account "Acme Ads" (USD) and Page "Acme Page"',
@@ -27,8 +27,9 @@ describe('testConnection against the fake Graph API', () => {
       },
     });
     expect(fake.state.requests.map((r) => [r.path, r.query.fields])).toEqual([
-      [`/v21.0/act_${FAKE.adAccountId}`, 'name,account_status,currency'],
-      [`/v21.0/${FAKE.pageId}`, 'name'],
+      ['/v27.0/debug_token', undefined],
+      [`/v27.0/act_${FAKE.adAccountId}`, 'name,account_status,currency'],
+      [`/v27.0/${FAKE.pageId}`, 'name'],
     ]);
     // The token travels in the Authorization header only, never in a URL.
     expect(fake.state.requests.every((r) => r.tokenVia === 'header' && !('access_token' in r.query))).toBe(true);
@@ -36,10 +37,10 @@ describe('testConnection against the fake Graph API', () => {
 
   it('accepts the bare account number and uses the template API version', async () => {
     const handler = createFacebookAdsHandler({ baseUrl: fake.url });
-    const outcome = await handler.testConnection(fakeConfig({ adAccountId: FAKE.adAccountId }), call('v20.0'));
+    const outcome = await handler.testConnection(fakeConfig({ adAccountId: FAKE.adAccountId }), call('v26.0'));
     expect(outcome.message).toBe('Connected to ad account "Acme Ads" (USD)');
     expect(outcome.details).not.toHaveProperty('page');
-    expect(fake.state.requests[0].path).toBe(`/v20.0/act_${FAKE.adAccountId}`);
+    expect(fake.state.requests[1].path).toBe(`/v26.0/act_${FAKE.adAccountId}`);
   });
 
   it('fails with status error when the ad account is disabled', async () => {
@@ -75,7 +76,7 @@ describe('testConnection against the fake Graph API', () => {
   });
 
   it('never lets the token into an error message, even if Graph echoes it', async () => {
-    fake.state.faults.push({ kind: 'graphError', times: 1, error: { message: `(#100) Invalid parameter access_token=${FAKE.validToken}`, type: 'OAuthException', code: 100 } });
+    fake.state.faults.push({ kind: 'graphError', times: 1, path: '/act_', error: { message: `(#100) Invalid parameter access_token=${FAKE.validToken}`, type: 'OAuthException', code: 100 } });
     const handler = createFacebookAdsHandler({ baseUrl: fake.url });
     const outcome = await handler.testConnection(fakeConfig(), call());
     expect(outcome.ok).toBe(false);
@@ -84,7 +85,7 @@ describe('testConnection against the fake Graph API', () => {
   });
 
   it('reports an app without the permission (10) as no_access', async () => {
-    fake.state.faults.push({ kind: 'graphError', times: 1, error: { message: '(#10) Application does not have permission for this action', type: 'OAuthException', code: 10 } });
+    fake.state.faults.push({ kind: 'graphError', times: 1, path: '/act_', error: { message: '(#10) Application does not have permission for this action', type: 'OAuthException', code: 10 } });
     const handler = createFacebookAdsHandler({ baseUrl: fake.url });
     const outcome = await handler.testConnection(fakeConfig(), call());
     expect(outcome).toMatchObject({ ok: false, status: 'error', details: { error: { type: 'no_access' } } });
@@ -106,18 +107,18 @@ describe('testConnection against the fake Graph API', () => {
   });
 
   it('does not retry or wait when throttled: it says when to try again', async () => {
-    fake.state.faults.push({ kind: 'throttle', code: 80004, regainMinutes: 7, times: 5 });
+    fake.state.faults.push({ kind: 'throttle', code: 80004, regainMinutes: 7, times: 5, path: '/act_' });
     const sleep = recordingSleep();
     const handler = createFacebookAdsHandler({ baseUrl: fake.url, sleep });
     const outcome = await handler.testConnection(fakeConfig(), call());
     expect(outcome).toMatchObject({ ok: false, status: 'error', details: { error: { type: 'rate_limited', retryAfterMs: 7 * 60_000 } } });
     expect(outcome.message).toContain('retry in about 7 min');
-    expect(fake.state.requests).toHaveLength(1);
+    expect(fake.state.requests.filter((r) => r.path.includes('/act_'))).toHaveLength(1);
     expect(sleep.waits).toEqual([]);
   });
 
   it('turns a slow Graph into a timeout outcome', async () => {
-    fake.state.faults.push({ kind: 'slow', delayMs: 5_000, times: 1 });
+    fake.state.faults.push({ kind: 'slow', delayMs: 5_000, times: 1, path: '/act_' });
     const handler = createFacebookAdsHandler({ baseUrl: fake.url, timeoutMs: 200 });
     const started = Date.now();
     const outcome = await handler.testConnection(fakeConfig(), call());
@@ -126,7 +127,7 @@ describe('testConnection against the fake Graph API', () => {
   });
 
   it('reports truncated JSON as a bad response', async () => {
-    fake.state.faults.push({ kind: 'truncate', times: 1 });
+    fake.state.faults.push({ kind: 'truncate', times: 1, path: '/act_' });
     const handler = createFacebookAdsHandler({ baseUrl: fake.url });
     const outcome = await handler.testConnection(fakeConfig(), call());
     expect(outcome).toMatchObject({ ok: false, status: 'error', details: { error: { type: 'bad_response' } } });

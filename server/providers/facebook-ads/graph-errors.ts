@@ -1,4 +1,5 @@
 import { ProviderError } from '../errors';
+import { deprecatedVersionError } from './api-version';
 import type { GraphUsage } from './usage-headers';
 
 /** Graph's error body: {"error":{"message","type","code","error_subcode","fbtrace_id",...}}. */
@@ -58,8 +59,10 @@ function quote(e: GraphErrorBody): string {
  * Classifies a Graph error so the sync engine knows whether to retry, wait, disconnect or ask the
  * user to fix the config. `what` names the object being read ("ad account 123") for the message.
  */
-export function mapGraphError(e: GraphErrorBody, httpStatus: number, usage: GraphUsage, what: string): ProviderError {
+export function mapGraphError(e: GraphErrorBody, httpStatus: number, usage: GraphUsage, what: string, apiVersion = 'this version'): ProviderError {
   const code = e.code;
+  // 2635: "You are calling a deprecated version of the Ads API" — retrying on the same version can never succeed.
+  if (code === 2635) return deprecatedVersionError(apiVersion, quote(e), httpStatus);
   // 190 is the documented "access token expired/invalid" code; 102 (session) and 104 (no token) mean the same for us.
   if (code === 190 || code === 102 || code === 104) {
     return new ProviderError({

@@ -10,6 +10,7 @@ import {
   type RetryPolicy,
   type Sleep,
 } from './client';
+import { ProviderError } from '../errors';
 import { parseFacebookAdsConfig, validateFacebookAdsConfig, type FacebookAdsConfig } from './config';
 import { testFacebookConnection } from './connection-test';
 import { applyLeadgenWebhook } from './leads';
@@ -21,12 +22,12 @@ export const FACEBOOK_ADS_TEMPLATE = 'FacebookAds';
 export interface FacebookAdsHandlerOptions {
   /** Graph's origin (default https://graph.facebook.com); tests point it at the fake. */
   baseUrl?: string;
-  /** Used when the template has no apiVersion (default v21.0). */
+  /** Used when the template has no apiVersion (default DEFAULT_GRAPH_API_VERSION). */
   defaultApiVersion?: string;
   /** Per-request bound (default 15 s). */
   timeoutMs?: number;
   sleep?: Sleep;
-  /** Clock for the insights window. */
+  /** Clock for the insights window, the version table and token expiry. */
   now?: () => Date;
   /** Graph `limit` per page (default 100). */
   pageSize?: number;
@@ -55,6 +56,7 @@ export function createFacebookAdsHandler(opts: FacebookAdsHandlerOptions = {}): 
       sleep,
       retry,
       onWait,
+      now,
     });
 
   return {
@@ -64,7 +66,15 @@ export function createFacebookAdsHandler(opts: FacebookAdsHandlerOptions = {}): 
 
     async testConnection(config, ctx) {
       const cfg = parseFacebookAdsConfig(config);
-      return testFacebookConnection(cfg, client(cfg, ctx, NO_RETRY_POLICY));
+      let graph: GraphClient;
+      try {
+        graph = client(cfg, ctx, NO_RETRY_POLICY);
+      } catch (err) {
+        // An expired API version is the verdict itself, said in full rather than as a crashed test.
+        if (err instanceof ProviderError) return { ok: false, status: 'error', message: err.message, details: { error: { type: err.type, retryable: err.retryable } } };
+        throw err;
+      }
+      return testFacebookConnection(cfg, graph, now());
     },
 
     async syncData(config, ctx: SyncContext) {

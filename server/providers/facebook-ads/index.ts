@@ -7,7 +7,7 @@ export { createFacebookAdsHandler, FACEBOOK_ADS_TEMPLATE, type FacebookAdsHandle
 /**
  * The handler as the server runs it, configured from the environment:
  *  - FACEBOOK_GRAPH_BASE_URL (default https://graph.facebook.com): Graph's origin, e.g. an egress proxy;
- *  - FACEBOOK_GRAPH_API_VERSION (default v21.0): used only when the template has no apiVersion;
+ *  - FACEBOOK_GRAPH_API_VERSION (default DEFAULT_GRAPH_API_VERSION, v27.0): used only when the template has no apiVersion;
  *  - FACEBOOK_GRAPH_TIMEOUT_MS (default 15000): per-request bound.
  */
 export function facebookAdsHandlerFromEnv(env: NodeJS.ProcessEnv = process.env): IntegrationHandler {
@@ -23,7 +23,7 @@ export function facebookAdsHandlerFromEnv(env: NodeJS.ProcessEnv = process.env):
     if (url.search || url.hash) throw new ConfigError('FACEBOOK_GRAPH_BASE_URL must not have a query or fragment');
   }
   const version = env.FACEBOOK_GRAPH_API_VERSION || undefined;
-  if (version && !/^v\d+\.\d+$/.test(version)) throw new ConfigError(`FACEBOOK_GRAPH_API_VERSION must look like v21.0, got "${version}"`);
+  if (version && !/^v\d+\.\d+$/.test(version)) throw new ConfigError(`FACEBOOK_GRAPH_API_VERSION must look like v27.0, got "${version}"`);
   const rawTimeout = env.FACEBOOK_GRAPH_TIMEOUT_MS;
   let timeoutMs: number | undefined;
   if (rawTimeout) {

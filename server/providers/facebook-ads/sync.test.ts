@@ -13,8 +13,8 @@ afterEach(async () => {
 });
 
 const NOW = new Date(Date.UTC(2026, 5, 15, 12, 30));
-const campaignsPath = `/v21.0/act_${FAKE.adAccountId}/campaigns`;
-const insightsPath = `/v21.0/act_${FAKE.adAccountId}/insights`;
+const campaignsPath = `/v27.0/act_${FAKE.adAccountId}/campaigns`;
+const insightsPath = `/v27.0/act_${FAKE.adAccountId}/insights`;
 
 function handlerWith(opts: FacebookAdsHandlerOptions = {}) {
   const sleep = recordingSleep();
@@ -128,14 +128,14 @@ describe('syncData: throttling', () => {
   });
 
   it('backs off on each throttled attempt and gives up after a bounded number of tries', async () => {
-    fake.state.faults.push({ kind: 'throttle', code: 17, regainMinutes: 1, times: 100 });
+    fake.state.faults.push({ kind: 'throttle', code: 17, regainMinutes: 1, times: 100, path: '/act_' });
     const { handler, sleep } = handlerWith();
     const ctx = syncContext();
     const err = await handler.syncData!(fakeConfig(), ctx).catch((e) => e);
     expect(err).toBeInstanceOf(ProviderError);
     expect(err).toMatchObject({ type: 'rate_limited', retryable: true, retryAfterMs: 60_000 });
     expect(sleep.waits).toEqual([60_000, 60_000, 60_000]);
-    expect(fake.state.requests).toHaveLength(4);
+    expect(requestsTo(campaignsPath)).toHaveLength(4);
   });
 
   it('uses a growing default wait when Meta gives no hint (code 4)', async () => {
@@ -163,9 +163,9 @@ describe('syncData: throttling', () => {
     fake.state.usagePct = 95;
     const { handler, sleep } = handlerWith();
     const summary = await handler.syncData!(fakeConfig(), syncContext());
-    // 3 campaign pages + 4 insight pages: every call after the first is spaced out.
-    expect(fake.state.requests).toHaveLength(7);
-    expect(sleep.waits).toHaveLength(6);
+    // debug_token + 3 campaign pages + 4 insight pages: every call after the first is spaced out.
+    expect(fake.state.requests).toHaveLength(8);
+    expect(sleep.waits).toHaveLength(7);
     expect(sleep.waits.every((ms) => ms >= 2_000 && ms <= 120_000)).toBe(true);
     expect(summary.notes).toContain('peak Facebook API usage 95%');
   });

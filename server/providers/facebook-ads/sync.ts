@@ -1,6 +1,8 @@
 import type { SyncContext, SyncRecord, SyncSummary } from '../registry';
 import type { GraphClient } from './client';
 import type { FacebookAdsConfig } from './config';
+import { versionWarnings } from './connection-test';
+import { inspectToken, permissionList } from './token-health';
 
 export const CAMPAIGN_FIELDS = 'id,name,status,objective,daily_budget,created_time,updated_time';
 export const INSIGHT_FIELDS = 'campaign_id,campaign_name,impressions,clicks,spend,reach,actions,date_start,date_stop';
@@ -46,6 +48,10 @@ export async function syncFacebookAds(cfg: FacebookAdsConfig, client: GraphClien
   const notes: string[] = [];
   let skipped = 0;
 
+  // Token health at every sync: a token about to expire is noticed while it still works.
+  const credential = await inspectToken(cfg, client, s.now());
+  if (credential?.missingScopes.length) notes.push(`the token lacks ${permissionList(credential.missingScopes)}`);
+
   const campaignIds = new Set<string>();
   let page = 0;
   for await (const rows of client.pages<Record<string, unknown>>(`${account}/campaigns`, { fields: CAMPAIGN_FIELDS, limit: String(s.pageSize) }, `the campaigns of ad account ${cfg.adAccountId}`)) {
@@ -88,5 +94,5 @@ export async function syncFacebookAds(cfg: FacebookAdsConfig, client: GraphClien
     notes.push(`Facebook throttled ${client.stats.throttled} request(s); waited ${Math.round(client.stats.waitedMs / 1000)} s in total`);
   }
   if (client.stats.peakUsagePct >= 75) notes.push(`peak Facebook API usage ${Math.round(client.stats.peakUsagePct)}%`);
-  return { fetched, notes };
+  return { fetched, notes, health: { credential, warnings: versionWarnings(client, s.now()) } };
 }

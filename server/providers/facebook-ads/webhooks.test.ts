@@ -117,7 +117,7 @@ describe('processWebhook (leadgen)', () => {
     await handler.processWebhook!(leadgenPayload([{ leadgenId: LEAD_ID }]), fakeConfig({ pageId: FAKE.pageId }), ctx);
 
     expect(fake.state.requests).toHaveLength(1);
-    expect(fake.state.requests[0]).toMatchObject({ path: `/v21.0/${LEAD_ID}`, query: { fields: 'id,created_time,field_data,form_id,ad_id,campaign_id' }, tokenVia: 'header' });
+    expect(fake.state.requests[0]).toMatchObject({ path: `/v27.0/${LEAD_ID}`, query: { fields: 'id,created_time,field_data,form_id,ad_id,campaign_id' }, tokenVia: 'header' });
     expect(ctx.of('lead')).toEqual([
       {
         kind: 'lead',

@@ -5,12 +5,25 @@ import { defaultLead, makeCampaigns, type FakeAdAccount, type FakeCampaign, type
 import * as E from './graph-errors';
 import type { FakeResponse, GraphErrorInit } from './graph-errors';
 import { route } from './routes';
+import { marketingApiVersionState, latestMarketingApiVersion } from '../../../../shared/meta-api-versions';
 
 /**
  * A local stand-in for graph.facebook.com built from Meta's documented behaviour: Bearer or
  * access_token auth, Graph's error bodies (HTTP 400, OAuthException 190 with WWW-Authenticate…),
  * cursor paging whose `next` links embed the access token, usage headers on every response, and
  * switchable faults (throttling, truncated JSON, resets, slowness, 500s). Test code only.
+ *
+ * Versions, as Meta documents them (developers.facebook.com … marketing-api/overview/versioning; changelog/versions;
+ * developers blog 2024-04-16 "Upcoming change in Marketing API version deprecation to enable version auto-upgrade"):
+ * a call on a version that the table (shared/meta-api-versions.ts) lists as expired on the fake's `today` is served
+ * by the latest version with an `X-Ad-Api-Version-Warning` header when its endpoint did not change between versions,
+ * and fails with `(#2635) You are calling a deprecated version of the Ads API. Please update to the latest version:
+ * vNN.0` when it did (`changedEndpoints`).
+ *
+ * Tokens, as the Graph API reference for GET /debug_token documents them: `input_token` is inspected with an app
+ * token (`{app-id}|{app-secret}`) or a token of the same app; the answer is {data:{app_id, type, application,
+ * data_access_expires_at, expires_at (0 = never), is_valid, issued_at, scopes, user_id}}, and for a dead token
+ * is_valid false with an `error` object. GET /app answers the token's app ({id, name}).
  */
 
 export interface FakeToken {
@@ -18,6 +31,10 @@ export interface FakeToken {
   scopes: string[];
   /** Ad account ids (digits) the token's user can see; all when absent. */
   adAccounts?: string[];
+  /** Unix seconds; 0 or absent = never expires (a system-user token). */
+  expiresAt?: number;
+  dataAccessExpiresAt?: number;
+  type?: 'USER' | 'SYSTEM_USER' | 'PAGE';
 }
 
 interface FaultBase {
@@ -64,6 +81,10 @@ export interface FakeGraphState {
   maxPageSize: number;
   /** Origin used in paging links (default: the fake's own); set to Graph's to check links are re-rooted. */
   pagingBase?: string;
+  /** The fake's calendar for version expiry (default: the real clock). */
+  today: () => Date;
+  /** Edges ("insights", "campaigns", or "" for a node itself) that changed in the version after an expired one: 2635 instead of an upgrade. */
+  changedEndpoints: string[];
 }
 
 export const FAKE = {
@@ -75,6 +96,7 @@ export const FAKE = {
   pageId: '1098765432',
   businessId: '555000111',
   appSecret: '0123456789abcdef0123456789abcdef',
+  appId: '987654321012345',
 } as const;
 
 export interface FakeGraphOptions {
@@ -90,6 +112,8 @@ export interface FakeGraphOptions {
   usagePct?: number;
   appSecret?: string;
   requireAppSecretProof?: boolean;
+  today?: () => Date;
+  changedEndpoints?: string[];
 }
 
 export interface FakeGraph {
@@ -108,7 +132,7 @@ function defaultState(o: FakeGraphOptions): FakeGraphState {
   const leads = o.leads ?? [defaultLead(FAKE.pageId, firstCampaign)];
   return {
     tokens: o.tokens ?? {
-      [FAKE.validToken]: { status: 'valid', scopes: ['ads_read', 'read_insights', 'leads_retrieval', 'pages_show_list'] },
+      [FAKE.validToken]: { status: 'valid', type: 'SYSTEM_USER', scopes: ['ads_read', 'read_insights', 'leads_retrieval', 'pages_show_list', 'pages_read_engagement'] },
       [FAKE.expiredToken]: { status: 'expired', scopes: ['ads_read'] },
       [FAKE.noAdsReadToken]: { status: 'valid', scopes: ['pages_show_list'] },
     },
@@ -122,7 +146,14 @@ function defaultState(o: FakeGraphOptions): FakeGraphState {
     appSecret: o.appSecret ?? FAKE.appSecret,
     requireAppSecretProof: o.requireAppSecretProof ?? false,
     maxPageSize: o.maxPageSize ?? 100,
+    today: o.today ?? (() => new Date()),
+    changedEndpoints: o.changedEndpoints ?? [],
   };
+}
+
+/** A token of the fake's app: `{app-id}|{app-secret}`. */
+export function appToken(state: Pick<FakeGraphState, 'appSecret'>): string {
+  return `${FAKE.appId}|${state.appSecret}`;
 }
 
 function takeFault(state: FakeGraphState, path: string): FakeFault | undefined {
@@ -198,26 +229,33 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
     }
 
     const m = /^\/(v\d+\.\d+)\/(.*)$/.exec(url.pathname);
-    const version = m?.[1] ?? 'v21.0';
+    const version = m?.[1] ?? 'v27.0';
     const segments = (m ? m[2] : url.pathname.slice(1)).split('/').filter(Boolean).map(decodeURIComponent);
 
     let r: FakeResponse;
     let throttle: { code: number; regainMinutes?: number } | undefined;
-    const known = token ? state.tokens[token] : undefined;
+    const isAppToken = !!token && !!state.appSecret && token === appToken(state);
+    const known: FakeToken | undefined = isAppToken ? { status: 'valid', scopes: [] } : token ? state.tokens[token] : undefined;
+    const versionState = marketingApiVersionState(version, state.today());
+    const servedVersion = versionState.state === 'expired' ? latestMarketingApiVersion(state.today()).version : version;
+    const extraHeaders: Record<string, string> = {};
     if (req.method !== 'GET') r = E.graphError({ message: `Unsupported ${req.method?.toLowerCase()} request.`, type: 'GraphMethodException', code: 100 });
     else if (!token) r = E.tokenRequired();
     else if (!known) r = E.unparsableToken();
     else if (known.status === 'expired') r = E.expiredToken();
     else if (query.appsecret_proof && state.appSecret && query.appsecret_proof !== createHmac('sha256', state.appSecret).update(token).digest('hex')) r = E.invalidAppSecretProof();
-    else if (state.requireAppSecretProof && !query.appsecret_proof) r = E.appSecretProofRequired();
+    // An app token carries the secret itself, so "Require App Secret" is met without a proof.
+    else if (state.requireAppSecretProof && !query.appsecret_proof && !isAppToken) r = E.appSecretProofRequired();
+    else if (versionState.state === 'expired' && state.changedEndpoints.includes(segments[1] ?? '')) r = E.deprecatedVersion(servedVersion);
     else if (fault?.kind === 'throttle') {
       throttle = fault;
       r = E.throttled(fault.code);
     } else if (fault?.kind === 'http500') r = E.unknownError();
     else if (fault?.kind === 'graphError') r = E.graphError(fault.error, fault.status ?? 400);
     else {
+      if (servedVersion !== version) extraHeaders['X-Ad-Api-Version-Warning'] = `The call has been auto-upgraded to ${servedVersion} as ${version} is deprecated.`;
       try {
-        r = route(state, { version, segments, query, token: known, tokenString: token, publicBase: state.pagingBase ?? `http://${req.headers.host}` });
+        r = route(state, { version, segments, query, token: known, tokenString: token, appToken: isAppToken, publicBase: state.pagingBase ?? `http://${req.headers.host}` });
       } catch (err) {
         r = { status: 500, body: { fake_graph_error: (err as Error).message } };
       }
@@ -227,10 +265,11 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
     const text = JSON.stringify(r.body);
     const headers: Record<string, string> = {
       'Content-Type': 'application/json; charset=UTF-8',
-      'facebook-api-version': version,
+      'facebook-api-version': servedVersion,
       'x-fb-trace-id': randomBytes(8).toString('base64url'),
       'x-fb-rev': '1012345678',
       ...usageHeaders(state, segments, throttle),
+      ...extraHeaders,
       ...r.headers,
     };
     if (fault?.kind === 'truncate') {

@@ -99,3 +99,8 @@ export function throttled(code: number): FakeResponse {
   const subcode = code === 17 || code >= 80000 ? 2446079 : undefined;
   return graphError({ message, type: 'OAuthException', code, ...(subcode ? { error_subcode: subcode } : {}) });
 }
+
+/** Meta's refusal of a deprecated version for an endpoint that changed since (not auto-upgraded). */
+export function deprecatedVersion(latest: string): FakeResponse {
+  return graphError({ message: `(#2635) You are calling a deprecated version of the Ads API. Please update to the latest version: ${latest}.`, type: 'OAuthException', code: 2635 });
+}

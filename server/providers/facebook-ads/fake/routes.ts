@@ -1,7 +1,7 @@
 import { daysBetween, insightRow, type FakeAdAccount, type FakeCampaign } from './fake-data';
 import * as E from './graph-errors';
 import type { FakeResponse } from './graph-errors';
-import type { FakeGraphState, FakeToken } from './fake-graph';
+import { FAKE, type FakeGraphState, type FakeToken } from './fake-graph';
 
 export interface RouteRequest {
   version: string;
@@ -10,6 +10,8 @@ export interface RouteRequest {
   query: Record<string, string>;
   token: FakeToken;
   tokenString: string;
+  /** The request carries the app token ({app-id}|{app-secret}): only debug_token and app answer it. */
+  appToken: boolean;
   /** http://127.0.0.1:port, for absolute paging links as Graph sends them. */
   publicBase: string;
 }
@@ -169,6 +171,9 @@ export function route(state: FakeGraphState, req: RouteRequest): FakeResponse {
   const [node, edge, ...rest] = req.segments;
   if (!node) return E.unknownPath('');
   if (rest.length) return E.unknownPath(rest.join('/'));
+  if (node === 'debug_token' && edge === undefined) return debugToken(state, req);
+  if (node === 'app' && edge === undefined) return ok({ id: FAKE.appId, name: 'Loctelli Fake App' });
+  if (req.appToken) return E.unsupportedGet(node);
 
   if (node.startsWith('act_')) {
     const account = state.adAccounts.find((a) => `act_${a.id}` === node);
@@ -204,4 +209,23 @@ export function route(state: FakeGraphState, req: RouteRequest): FakeResponse {
     return isResponse(picked) ? picked : ok(picked);
   }
   return E.unsupportedGet(node);
+}
+
+/** GET /debug_token?input_token=…: metadata of the inspected token (Graph API reference, debug_token). */
+function debugToken(state: FakeGraphState, req: RouteRequest): FakeResponse {
+  const input = req.query.input_token;
+  if (!input) return E.graphError({ message: '(#100) The parameter input_token is required', type: 'OAuthException', code: 100 });
+  // A token may inspect only itself; the app token any token of the app.
+  if (!req.appToken && input !== req.tokenString) {
+    return E.graphError({ message: '(#100) You must provide an app access token, or a user access token that is an owner or developer of the app', type: 'OAuthException', code: 100 });
+  }
+  const t = state.tokens[input];
+  if (!t) return ok({ data: { is_valid: false, error: { code: 190, message: 'Invalid OAuth access token - Cannot parse access token' }, scopes: [] } });
+  const base = { app_id: FAKE.appId, type: t.type ?? 'USER', application: 'Loctelli Fake App', user_id: '100000000000001', scopes: t.scopes };
+  if (t.status === 'expired') {
+    return ok({ data: { ...base, is_valid: false, expires_at: t.expiresAt ?? 1717545600, error: { code: 190, message: 'Error validating access token: Session has expired on Tuesday, 04-Jun-24 05:00:00 PDT.', subcode: 463 } } });
+  }
+  return ok({
+    data: { ...base, is_valid: true, issued_at: 1764547200, expires_at: t.expiresAt ?? 0, data_access_expires_at: t.dataAccessExpiresAt ?? 0 },
+  });
 }

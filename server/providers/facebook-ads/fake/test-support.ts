@@ -25,7 +25,7 @@ export function syncContext(opts: { since?: Date | null; signal?: AbortSignal; a
   const steps: SyncProgress[] = [];
   return {
     signal: opts.signal ?? new AbortController().signal,
-    apiVersion: opts.apiVersion ?? 'v21.0',
+    apiVersion: opts.apiVersion ?? 'v27.0',
     since: opts.since ?? null,
     batches,
     steps,
