@@ -23,6 +23,7 @@ import { ensurePrivateDir, tightenExisting } from './services/private-dir';
 import { assertUsableServerUrl, ProfileStore } from './services/profiles';
 import { SettingsStore } from './services/settings';
 import { CredentialVault, vaultNames } from './services/vault';
+import { CredentialExpiryNotifier } from './services/credential-expiry';
 
 export interface Confirmation {
   title: string;
@@ -51,7 +52,7 @@ export interface ConsoleCoreOptions {
    * Absent, nothing that needs a confirmation is done.
    */
   confirm?(question: Confirmation): Promise<boolean>;
-  /** Desktop notification (sync failures). */
+  /** Desktop notification (sync failures, credentials entering their last 14 days). */
   notify?(n: { title: string; body: string }): void;
   /** The Local workspace's server: server/start.ts's startServer by default. */
   startServer?: StartServerFn;
@@ -279,10 +280,16 @@ export class ProfileRuntime {
     return { version: i.version, name: i.name, description: i.description, isActive: i.isActive, config: i.config };
   }
 
+  /** Fresh integrations from the server pass by the credential-expiry notifier. */
+  private observed(i: Integration): Integration {
+    this.core.credentialExpiry.observe(this.id, [i]);
+    return i;
+  }
+
   async integration(id: number): Promise<CachedOf<Integration>> {
     return this.cachedRead(
       `integration:${id}`,
-      () => this.client.request<Integration>('GET', `/api/integrations/${id}`),
+      async () => this.observed(await this.client.request<Integration>('GET', `/api/integrations/${id}`)),
       { load: () => this.cache.getItem<Integration>('integrations', id), save: (i, at) => this.cache.putItems('integrations', [i], at) },
     );
   }
@@ -292,7 +299,11 @@ export class ProfileRuntime {
     const key = `integrations:${canonical(filters)}`;
     return this.cachedRead(
       key,
-      () => this.client.request<IntegrationPage>('GET', '/api/integrations', { query: filters }),
+      async () => {
+        const page = await this.client.request<IntegrationPage>('GET', '/api/integrations', { query: filters });
+        this.core.credentialExpiry.observe(this.id, page.items);
+        return page;
+      },
       {
         // The page keeps only its ids: its integrations are in the collection (one copy of each).
         save: async (page, at) => {
@@ -364,6 +375,7 @@ export class ConsoleCore {
   readonly vault: CredentialVault;
   readonly profiles: ProfileStore;
   readonly embedded: EmbeddedServer;
+  readonly credentialExpiry: CredentialExpiryNotifier;
   private readonly runtimes = new Map<string, ProfileRuntime>();
   private readonly bus = new EventEmitter();
   private readonly syncWatches = new Map<string, NodeJS.Timeout | true>();
@@ -377,6 +389,7 @@ export class ConsoleCore {
     this.settings = new SettingsStore(opts.openStore('settings'));
     this.vault = new CredentialVault(opts.cipher, opts.openStore('vault'), () => this.settings.insecureCredentialStorageAccepted());
     this.profiles = new ProfileStore(opts.openStore('profiles'), opts.userDataDir);
+    this.credentialExpiry = new CredentialExpiryNotifier(this.settings, opts.notify);
     this.embedded = new EmbeddedServer({ dataDir: embeddedDataDir(opts.userDataDir), vault: this.vault, startServer: opts.startServer, logger: opts.logger });
     this.embedded.onStateChange((s) => {
       if (s.state === 'running' || s.state === 'failed') void this.session(LOCAL_PROFILE_ID).then((x) => this.emit('session.changed', x));

@@ -37,6 +37,7 @@ export function createLoctelliApi(transport: Transport) {
       create: call('templates.create'),
       update: call('templates.update'),
       delete: call('templates.delete'),
+      moveApiVersion: call('templates.moveApiVersion'),
     },
     subaccounts: { list: call('subaccounts.list'), create: call('subaccounts.create'), update: call('subaccounts.update'), delete: call('subaccounts.delete') },
     admins: { list: call('admins.list'), create: call('admins.create'), update: call('admins.update') },

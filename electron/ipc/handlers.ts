@@ -131,6 +131,11 @@ export function createHandlers(core: ConsoleCore): Handlers {
       await rt().cache.putItems('templates', [t]);
       return t;
     },
+    'templates.moveApiVersion': async (id, body) => {
+      const t = await api().request<IntegrationTemplate>('POST', `/api/integration-templates/${id}/api-version`, { body });
+      await rt().cache.putItems('templates', [t]);
+      return t;
+    },
     'templates.delete': async (id) => {
       await api().request('DELETE', `/api/integration-templates/${id}`);
       await rt().cache.deleteItem('templates', id);

@@ -21,4 +21,14 @@ export class SettingsStore {
   setInsecureCredentialStorageAccepted(v: boolean) {
     this.store.set('acceptInsecureCredentialStorage', v);
   }
+
+  /** Credential-expiry notifications already shown: "profile|integration|endsAt" → endsAt (electron/services/credential-expiry.ts). */
+  notifiedCredentialExpiries(): Record<string, string> {
+    const v = this.store.get('credentialExpiryNotified');
+    return v && typeof v === 'object' && !Array.isArray(v) ? { ...(v as Record<string, string>) } : {};
+  }
+
+  setNotifiedCredentialExpiries(v: Record<string, string>) {
+    this.store.set('credentialExpiryNotified', v);
+  }
 }

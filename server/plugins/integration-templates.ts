@@ -7,12 +7,14 @@ import {
   CreateTemplateBody,
   IntegrationTemplate,
   ListTemplatesQuery,
+  MoveApiVersionBody,
   UpdateTemplateBody,
 } from '../../shared/api/templates';
+import { upgradeTargets } from '../../shared/meta-api-versions';
 import { diffFields, recordAudit } from '../audit/record';
 import { integrationTemplates, integrations } from '../db/schema';
 import { isUniqueViolation } from '../db/errors';
-import { conflict, notFound } from '../http/errors';
+import { badRequest, conflict, notFound, unprocessable } from '../http/errors';
 import { toJson } from '../http/json';
 import { assertValidConfigSchema } from '../integrations/config-schema';
 import { testUnsavedConfig } from '../integrations/connection-test';
@@ -97,6 +99,32 @@ export const integrationTemplatesPlugin: FastifyPluginAsyncTypebox = async (app)
           actor: req.admin, subAccountId: null, entity: 'template', entityId: after.id, action,
           summary: `${{ update: 'Updated', activate: 'Activated', deactivate: 'Deactivated' }[action]} template "${after.displayName}"`,
           diff,
+        });
+        return after;
+      }));
+    },
+  );
+
+  // Versions come from Meta's table (shared/meta-api-versions.ts): only a released, unexpired, newer one is accepted, so
+  // a template can never be moved onto a version the server would refuse to call.
+  app.post(
+    '/integration-templates/:id/api-version',
+    { config: superAdmin, schema: { tags: ['templates'], params: IdParams, body: MoveApiVersionBody, response: { 200: IntegrationTemplate, ...errors } } },
+    async (req) => {
+      return toJson(await db.transaction(async (tx) => {
+        const [before] = await tx.select().from(integrationTemplates).where(eq(integrationTemplates.id, req.params.id)).for('update');
+        if (!before) throw notFound('Integration template');
+        if (before.name !== 'FacebookAds') throw unprocessable(`Template "${before.displayName}" has no version table; edit its apiVersion instead`);
+        const targets = upgradeTargets(before.apiVersion, new Date()).map((v) => v.version);
+        if (!targets.includes(req.body.apiVersion)) {
+          const allowed = targets.length ? `one of ${targets.join(', ')}` : `none: ${before.apiVersion} is already the newest`;
+          throw badRequest('Not a version this template can move to', [{ path: '/body/apiVersion', message: `must be a released, unexpired Marketing API version newer than ${before.apiVersion} (${allowed})` }]);
+        }
+        const [after] = await tx.update(integrationTemplates).set({ apiVersion: req.body.apiVersion, updatedAt: sql`now()` }).where(eq(integrationTemplates.id, before.id)).returning();
+        await recordAudit(tx, {
+          actor: req.admin, subAccountId: null, entity: 'template', entityId: after.id, action: 'update',
+          summary: `Moved template "${after.displayName}" from Marketing API ${before.apiVersion} to ${after.apiVersion}`,
+          diff: diffFields(before, after, ['apiVersion']),
         });
         return after;
       }));

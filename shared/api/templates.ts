@@ -81,3 +81,11 @@ export const ListTemplatesQuery = Type.Object(
   { additionalProperties: false },
 );
 export type ListTemplatesQuery = Static<typeof ListTemplatesQuery>;
+
+/** POST /integration-templates/:id/api-version: move a FacebookAds template to a newer Marketing API version. */
+export const MoveApiVersionBody = Type.Object(
+  // Any text: the server checks it against Meta's version table and answers with the versions it accepts.
+  { apiVersion: Type.String({ minLength: 1, maxLength: 20 }) },
+  { additionalProperties: false },
+);
+export type MoveApiVersionBody = Static<typeof MoveApiVersionBody>;

@@ -23,7 +23,7 @@ import { Admin, CreateAdminBody, UpdateAdminBody } from '../api/admins';
 import { Metrics, MetricsQuery } from '../api/metrics';
 import { CreateSubAccountBody, DeleteSubAccountQuery, SubAccount, UpdateSubAccountBody } from '../api/subaccounts';
 import { PageQuery, RecordPage, RecordsQuery, WebhookEventPage } from '../api/sync';
-import { CreateTemplateBody, IntegrationTemplate, ListTemplatesQuery, UpdateTemplateBody } from '../api/templates';
+import { CreateTemplateBody, IntegrationTemplate, ListTemplatesQuery, MoveApiVersionBody, UpdateTemplateBody } from '../api/templates';
 import { Timestamp } from '../api/common';
 import { EVENT_NAMES, METHOD_NAMES } from './methods';
 import {
@@ -90,6 +90,8 @@ export const contract = {
   'templates.create': method([CreateTemplateBody], IntegrationTemplate),
   'templates.update': method([Id, UpdateTemplateBody], IntegrationTemplate),
   'templates.delete': method([Id], Deleted),
+  /** POST /integration-templates/:id/api-version (super_admin): FacebookAds onto a newer Marketing API version. */
+  'templates.moveApiVersion': method([Id, MoveApiVersionBody], IntegrationTemplate),
 
   'subaccounts.list': method([], Cached(Type.Array(SubAccount))),
   /** super_admin only. */

@@ -18,6 +18,7 @@ export const METHOD_NAMES = [
   'templates.create',
   'templates.update',
   'templates.delete',
+  'templates.moveApiVersion',
   'subaccounts.list',
   'subaccounts.create',
   'subaccounts.update',

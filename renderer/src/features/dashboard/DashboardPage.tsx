@@ -6,7 +6,7 @@ import type { SyncRun } from '../../../../shared/ipc/schemas';
 import { loctelli } from '../../api/bridge';
 import { describeError, toIpcError } from '../../api/errors';
 import { toast } from '../../api/live';
-import { invalidateIntegrations, keys, unwrap, useAllIntegrations, useMetrics, useSummary } from '../../api/queries';
+import { invalidateIntegrations, keys, unwrap, useAllIntegrations, useMetrics, useSummary, useTemplates } from '../../api/queries';
 import { EmptyState, ErrorNotice, Loading, Spinner } from '../../components/Feedback';
 import { Icon } from '../../components/Icon';
 import { PageHeader } from '../../components/PageHeader';
@@ -17,12 +17,14 @@ import { exactTime, relativeTime } from '../../lib/time';
 import { useApp } from '../../shell/AppContext';
 import { ActivityChart } from './ActivityChart';
 import { bucketRuns } from './activity';
+import { expiringCredentials, versionAttention, VersionRow } from './attention';
 
 /** How many recently synced integrations feed the activity chart (one history call each). */
 const ACTIVITY_SAMPLE = 25;
 
 export function DashboardPage() {
-  const { scope, subaccountName, subaccounts } = useApp();
+  const { scope, subaccountName, subaccounts, isSuperAdmin } = useApp();
+  const templates = useTemplates();
   const summary = useSummary(scope);
   const list = useAllIntegrations(scope);
   const metrics = useMetrics(scope);
@@ -32,6 +34,8 @@ export function DashboardPage() {
     () => items.filter((i) => i.status === 'error' || i.status === 'disconnected' || !!i.syncPausedReason).sort((a, b) => Date.parse(b.updatedAt) - Date.parse(a.updatedAt)),
     [items],
   );
+  const versions = useMemo(() => versionAttention(templates.data ?? [], new Date()), [templates.data]);
+  const expiring = useMemo(() => expiringCredentials(items, new Date()), [items]);
   const sample = useMemo(
     () => items.filter((i) => i.lastSyncAt).sort((a, b) => Date.parse(b.lastSyncAt!) - Date.parse(a.lastSyncAt!)).slice(0, ACTIVITY_SAMPLE),
     [items],
@@ -117,10 +121,13 @@ export function DashboardPage() {
         <section className="card" aria-labelledby="attention-title">
           <header className="card-header">
             <h2 id="attention-title">Needs attention</h2>
-            <span className="muted small">{attention.length}</span>
+            <span className="muted small">{attention.length + versions.length}</span>
           </header>
-          {list.isPending ? <Loading /> : attention.length === 0 ? <EmptyState icon="check" title="All good">No integration is failing, disconnected or paused.</EmptyState> : (
+          {list.isPending ? <Loading /> : attention.length + versions.length === 0 ? <EmptyState icon="check" title="All good">No integration is failing, disconnected or paused.</EmptyState> : (
             <ul className="attention-list">
+              {versions.map((v) => (
+                <VersionRow key={`t${v.template.id}`} template={v.template} state={v.state} canMove={isSuperAdmin} />
+              ))}
               {attention.slice(0, 12).map((i) => (
                 <AttentionRow key={i.id} integration={i} />
               ))}
@@ -140,6 +147,28 @@ export function DashboardPage() {
           <div className="card-body">{buckets.some((b) => b.succeeded + b.failed + b.other > 0) ? <ActivityChart buckets={buckets} /> : <EmptyState icon="history" title="No syncs yet" />}</div>
         </section>
       </div>
+
+      {expiring.length ? (
+        <section className="card" aria-labelledby="expiring-title">
+          <header className="card-header">
+            <h2 id="expiring-title">Credentials expiring within 14 days</h2>
+            <span className="muted small">{expiring.length}</span>
+          </header>
+          <ul className="attention-list">
+            {expiring.map(({ integration: i, endsAt, daysLeft }) => (
+              <li key={i.id} className="attention-row">
+                <div className="attention-main">
+                  <a href={hrefOf(`/integrations/${i.id}`)} className="ellipsis attention-name">{i.name}</a>
+                  <span className="muted small ellipsis">{i.template.displayName} · {i.subAccountName}</span>
+                  <span className="small ellipsis text-warning" title={exactTime(endsAt)}>{daysLeft > 0 ? `Token expires in ${daysLeft} day${daysLeft === 1 ? '' : 's'}` : 'Token expired'} ({exactTime(endsAt)})</span>
+                </div>
+                {/* Until OAuth reconnect exists, reconnecting means pasting a new token in the edit form. */}
+                <a className="btn btn-sm" href={hrefOf(`/integrations/${i.id}/edit`)}>Reconnect</a>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
 
       <section className="card" aria-labelledby="activity-title">
         <header className="card-header">

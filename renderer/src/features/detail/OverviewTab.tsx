@@ -3,6 +3,7 @@ import { useSyncRuns } from '../../api/queries';
 import { RunStatusBadge, StatusBadge } from '../../components/StatusBadge';
 import { Notice } from '../../components/Feedback';
 import { exactTime, relativeTime } from '../../lib/time';
+import { CredentialCard } from './CredentialCard';
 
 function When({ iso, empty = 'never' }: { iso: string | null; empty?: string }) {
   return iso ? <span title={exactTime(iso)}>{relativeTime(iso)}</span> : <span className="muted">{empty}</span>;
@@ -18,6 +19,11 @@ export function OverviewTab({ integration: i }: { integration: Integration }) {
         <h3 className="section-title">Status</h3>
         {i.errorMessage ? <Notice kind={i.status === 'disconnected' ? 'error' : 'warning'} title={i.status === 'disconnected' ? 'Credentials rejected' : 'Last error'}>{i.errorMessage}</Notice> : null}
         {i.syncPausedReason ? <Notice kind="warning" title="Scheduled syncs are paused">{i.syncPausedReason}</Notice> : null}
+        {i.warnings.map((w) => (
+          <Notice key={`${w.code}${w.at}`} kind="warning" title={w.code === 'api_version_upgraded' ? 'The provider changed the API version' : 'Provider warning'}>
+            {w.message} <span className="muted small" title={exactTime(w.at)}>({relativeTime(w.at)})</span>
+          </Notice>
+        ))}
         <dl className="props">
           <dt>Status</dt>
           <dd><StatusBadge status={i.status} /></dd>
@@ -37,6 +43,7 @@ export function OverviewTab({ integration: i }: { integration: Integration }) {
           ) : null}
         </dl>
       </section>
+      <CredentialCard integration={i} />
       <section className="card card-pad">
         <h3 className="section-title">Syncing</h3>
         <dl className="props">
