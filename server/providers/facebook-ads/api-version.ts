@@ -2,7 +2,7 @@ import { latestMarketingApiVersion, marketingApiVersionState } from '../../../sh
 import { ProviderError } from '../errors';
 
 /** Where a person fixes a template's version: named in every version message. */
-const HOW_TO_MOVE = 'a super_admin can move the Facebook Advertising template to it (Templates → Facebook Advertising → API version)';
+const HOW_TO_MOVE = 'a super_admin can move the Facebook Advertising template to it (console: Dashboard → Needs attention → Move to; API: POST /api/integration-templates/:id/api-version)';
 
 /**
  * Refuses to call a Marketing API version that Meta's version table (shared/meta-api-versions.ts) lists as expired:

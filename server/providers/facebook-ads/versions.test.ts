@@ -20,7 +20,7 @@ describe('Marketing API versions', () => {
     const outcome = await handler.testConnection(fakeConfig(), call('v21.0'));
     expect(outcome).toMatchObject({ ok: false, status: 'error', details: { error: { type: 'api_version_expired', retryable: false } } });
     expect(outcome.message).toBe(
-      "Facebook's Marketing API v21.0 expired on 2025-09-09, so it is no longer called. The current version is v27.0; a super_admin can move the Facebook Advertising template to it (Templates → Facebook Advertising → API version).",
+      "Facebook's Marketing API v21.0 expired on 2025-09-09, so it is no longer called. The current version is v27.0; a super_admin can move the Facebook Advertising template to it (console: Dashboard → Needs attention → Move to; API: POST /api/integration-templates/:id/api-version).",
     );
     const err = await handler.syncData!(fakeConfig(), syncContext({ apiVersion: 'v21.0' })).catch((e) => e);
     expect(err).toBeInstanceOf(ProviderError);

@@ -149,7 +149,7 @@ export function DashboardPage() {
       </div>
 
       {expiring.length ? (
-        <section className="card" aria-labelledby="expiring-title">
+        <section className="card expiring-credentials" aria-labelledby="expiring-title">
           <header className="card-header">
             <h2 id="expiring-title">Credentials expiring within 14 days</h2>
             <span className="muted small">{expiring.length}</span>

@@ -10,7 +10,6 @@ import { toast } from '../../api/live';
 import { keys } from '../../api/queries';
 import { Spinner } from '../../components/Feedback';
 import { hrefOf } from '../../lib/router';
-import { exactTime } from '../../lib/time';
 
 /** Templates on a Marketing API version that expires within WARN_BEFORE_EXPIRY_DAYS (shared/meta-api-versions.ts), or has expired. */
 export function versionAttention(templates: IntegrationTemplate[], now: Date): { template: IntegrationTemplate; state: Extract<VersionState, { state: 'expired' | 'expiring' }> }[] {
@@ -38,7 +37,7 @@ export function VersionRow({ template, state, canMove }: { template: Integration
   const target = upgradeTargets(template.apiVersion, now)[0]?.version ?? latestMarketingApiVersion(now).version;
   const when = state.state === 'expired'
     ? `expired${state.expires ? ` on ${state.expires}` : ''}: its syncs and tests are refused`
-    : `expires in ${state.daysLeft} day${state.daysLeft === 1 ? '' : 's'} (${exactTime(`${state.expires}T00:00:00Z`)})`;
+    : `expires in ${state.daysLeft} day${state.daysLeft === 1 ? '' : 's'}, on ${state.expires}`;
   const move = async () => {
     setMoving(true);
     try {
