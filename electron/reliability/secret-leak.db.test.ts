@@ -162,7 +162,7 @@ beforeAll(async () => {
     tokens: { [CANARY.ghlApiKey]: { locations: [FAKE_LOCATION_ID] }, [CANARY.ghlApiKeyEdit]: { locations: [FAKE_LOCATION_ID] } },
     locations: [{ id: FAKE_LOCATION_ID, name: 'Acme', contacts: 30, calendars: 1, eventsPerCalendar: 2 }],
   });
-  const scopes = ['ads_read', 'read_insights', 'leads_retrieval', 'pages_show_list'];
+  const scopes = ['ads_read', 'read_insights', 'leads_retrieval', 'pages_show_list', 'pages_read_engagement'];
   graph = await startFakeGraph({
     appSecret: CANARY.fbAppSecret,
     tokens: { [CANARY.fbAccessToken]: { status: 'valid', scopes }, [CANARY.fbAccessTokenEdit]: { status: 'valid', scopes }, [FAKE.validToken]: { status: 'valid', scopes } },
