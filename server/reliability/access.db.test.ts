@@ -14,7 +14,7 @@ import { SUPER } from '../../test-support/server';
 let w: World;
 let ops: Operation[];
 const PUBLIC = new Set(['POST /api/auth/login', 'POST /api/auth/refresh', 'POST /api/auth/logout', 'GET /api/health', 'GET /api/webhooks/{integrationId}', 'POST /api/webhooks/{integrationId}']);
-const SUPER_ONLY = /^(POST|PUT|DELETE) \/api\/(subaccounts|integration-templates)(\/\{id\})?$|^(GET|POST|PUT) \/api\/admins/;
+const SUPER_ONLY = /^(POST|PUT|DELETE) \/api\/(subaccounts|integration-templates)(\/\{id\})?$|^POST \/api\/integration-templates\/\{id\}\/api-version$|^(GET|POST|PUT) \/api\/admins/;
 /** Routes about the shared template catalog or the caller: no subaccount to cross. */
 const SHARED = new Set(['GET /api/auth/me', 'GET /api/integration-templates', 'GET /api/integration-templates/{id}', 'POST /api/integration-templates/{id}/test']);
 
